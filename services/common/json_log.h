@@ -1,0 +1,20 @@
+// Structured logging: one JSON object per line on stderr, safe to call from any thread.
+//
+// Callers pass only non-sensitive fields: never a PAN, security code, account number, key,
+// secret or authorization header. Secret has no JSON conversion, so it cannot be logged by
+// accident.
+#ifndef PI_SERVICES_COMMON_JSON_LOG_H_
+#define PI_SERVICES_COMMON_JSON_LOG_H_
+
+#include "absl/strings/string_view.h"
+
+#include <nlohmann/json.hpp>
+
+namespace pi::common {
+
+// Writes `fields` plus "ts" (RFC 3339, UTC), "level" and "msg" as one line.
+void LogJson(absl::string_view level, absl::string_view msg, nlohmann::json fields = {});
+
+}  // namespace pi::common
+
+#endif  // PI_SERVICES_COMMON_JSON_LOG_H_
