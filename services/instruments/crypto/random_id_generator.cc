@@ -1,0 +1,44 @@
+#include "services/instruments/crypto/random_id_generator.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace pi::instruments::crypto {
+namespace {
+
+constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+}  // namespace
+
+std::string Base62Encode(absl::string_view bytes) {
+  // Repeated division of a big-endian byte string by 62.
+  std::vector<unsigned char> number(bytes.begin(), bytes.end());
+  std::string digits;
+  while (std::any_of(number.begin(), number.end(), [](unsigned char b) { return b != 0; })) {
+    unsigned remainder = 0;
+    for (unsigned char& b : number) {
+      unsigned acc = (remainder << 8) | b;
+      b = static_cast<unsigned char>(acc / 62);
+      remainder = acc % 62;
+    }
+    digits.push_back(kAlphabet[remainder]);
+  }
+  size_t width = static_cast<size_t>(std::ceil(bytes.size() * 8 / std::log2(62.0)));
+  while (digits.size() < width) digits.push_back('0');
+  std::reverse(digits.begin(), digits.end());
+  return digits;
+}
+
+std::string RandomIdGenerator::NewId(absl::string_view prefix) const {
+  unsigned char raw[16];
+  if (RAND_bytes(raw, sizeof(raw)) != 1) std::abort();  // no entropy: nothing safe to do
+  return absl::StrCat(prefix, Base62Encode(absl::string_view(reinterpret_cast<char*>(raw), 16)));
+}
+
+}  // namespace pi::instruments::crypto
