@@ -1,0 +1,57 @@
+#include "services/instruments/storage/pg_credential_repository.h"
+
+#include <optional>
+
+#include <pqxx/pqxx>
+
+#include "services/instruments/storage/pg_errors.h"
+
+namespace pi::instruments::storage {
+namespace {
+
+constexpr char kFind[] = "credential_find";
+constexpr char kFindSql[] =
+    "SELECT id, application_id, role, secret_sha256, revoked_at IS NOT NULL "
+    "FROM credentials WHERE id = $1";
+
+}  // namespace
+
+std::vector<PreparedStatement> PgCredentialRepository::Statements() {
+  return {{kFind, kFindSql}};
+}
+
+void PgCredentialRepository::FindCredential(std::string id, FindDone done) {
+  pool_.Submit([id = std::move(id),
+                done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
+    if (!session.ok()) {
+      std::move(done)(session.status());
+      return;
+    }
+    std::optional<domain::StoredCredential> found;
+    absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result rows = txn.exec_prepared(kFind, id);
+      if (rows.empty()) return absl::OkStatus();
+      const pqxx::row& row = rows[0];
+      domain::StoredCredential credential;
+      credential.id = row[0].as<std::string>();
+      credential.application_id = row[1].as<std::string>();
+      credential.role =
+          domain::RoleFromName(row[2].as<std::string>()).value_or(domain::Role::kMerchant);
+      pqxx::binarystring hash(row[3]);
+      credential.secret_hash = hash.str();
+      credential.revoked = row[4].as<bool>();
+      found = std::move(credential);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) {
+      std::move(done)(std::move(status));
+    } else if (!found) {
+      std::move(done)(absl::NotFoundError("no such credential"));
+    } else {
+      std::move(done)(*std::move(found));
+    }
+  });
+}
+
+}  // namespace pi::instruments::storage

@@ -1,0 +1,30 @@
+// PostgreSQL implementation of domain::InstrumentRepository. All SQL for payment_instruments
+// lives in the .cc, prepared on every pool connection (see Statements()). Thread-safe.
+#ifndef PI_SERVICES_INSTRUMENTS_STORAGE_PG_INSTRUMENT_REPOSITORY_H_
+#define PI_SERVICES_INSTRUMENTS_STORAGE_PG_INSTRUMENT_REPOSITORY_H_
+
+#include <vector>
+
+#include "services/instruments/domain/ports.h"
+#include "services/instruments/storage/pg_worker_pool.h"
+
+namespace pi::instruments::storage {
+
+class PgInstrumentRepository : public domain::InstrumentRepository {
+ public:
+  // The statements the pool must prepare for this repository.
+  static std::vector<PreparedStatement> Statements();
+
+  // `pool` must outlive the repository and prepare Statements().
+  explicit PgInstrumentRepository(PgWorkerPool& pool) : pool_(pool) {}
+
+  void Insert(domain::InstrumentRecord record, InsertDone done) override;
+  void Find(std::string application_id, std::string id, FindDone done) override;
+
+ private:
+  PgWorkerPool& pool_;
+};
+
+}  // namespace pi::instruments::storage
+
+#endif  // PI_SERVICES_INSTRUMENTS_STORAGE_PG_INSTRUMENT_REPOSITORY_H_
