@@ -1,0 +1,119 @@
+#include "services/instruments/api/payment_instrument_handler.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/error.h"
+#include "services/instruments/api/proto_mapping.h"
+#include "services/instruments/api/rpc_context.h"
+
+namespace pi::instruments::api {
+namespace {
+
+constexpr absl::string_view kService = "payments.instruments.v1.PaymentInstrumentService/";
+
+std::string MethodName(absl::string_view method) { return absl::StrCat(kService, method); }
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreatePaymentInstrument(
+    grpc::CallbackServerContext* context, const v1::CreatePaymentInstrumentRequest* request,
+    v1::PaymentInstrument* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto* rpc = new RpcContext(context, reactor, MethodName("CreatePaymentInstrument"));
+  authenticator_.Authenticate(
+      rpc->authorization(),
+      [this, rpc, request, response](absl::StatusOr<domain::Caller> caller) {
+        if (!caller.ok()) return rpc->Finish(caller.status());
+        rpc->set_application_id(caller->application_id);
+        const v1::PaymentInstrument& in = request->payment_instrument();
+        if (!request->token().empty() || in.type() != v1::PAYMENT_CARD || !in.has_card()) {
+          // Bank accounts, wallets and token association come with the lifecycle issue.
+          if (in.type() == v1::INSTRUMENT_TYPE_UNSPECIFIED && request->token().empty()) {
+            return rpc->Finish(common::InvalidFields(
+                {{"payment_instrument.type", "is required"}}));
+          }
+          return rpc->Finish(common::MakeError(
+              absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
+              "only PAYMENT_CARD instruments with card data are supported so far"));
+        }
+        instruments_.CreateCard(*caller, ToNewCard(*request),
+                                [rpc, response](absl::StatusOr<domain::Instrument> created) {
+                                  if (created.ok()) ToProto(*created, response);
+                                  rpc->Finish(created.status());
+                                });
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::GetPaymentInstrument(
+    grpc::CallbackServerContext* context, const v1::GetPaymentInstrumentRequest* request,
+    v1::PaymentInstrument* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto* rpc = new RpcContext(context, reactor, MethodName("GetPaymentInstrument"));
+  authenticator_.Authenticate(
+      rpc->authorization(),
+      [this, rpc, request, response](absl::StatusOr<domain::Caller> caller) {
+        if (!caller.ok()) return rpc->Finish(caller.status());
+        rpc->set_application_id(caller->application_id);
+        std::string id = InstrumentIdFromName(request->name());
+        if (id.empty() || id.size() > domain::kMaxIdLength) {
+          return rpc->Finish(
+              common::InvalidFields({{"name", "must be paymentInstruments/{id}"}}));
+        }
+        instruments_.Get(*caller, std::move(id),
+                         [rpc, response](absl::StatusOr<domain::Instrument> found) {
+                           if (found.ok()) ToProto(*found, response);
+                           rpc->Finish(found.status());
+                         });
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::NotYetImplemented(
+    grpc::CallbackServerContext* context, absl::string_view method) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto* rpc = new RpcContext(context, reactor, MethodName(method));
+  authenticator_.Authenticate(rpc->authorization(),
+                              [rpc, method](absl::StatusOr<domain::Caller> caller) {
+                                if (!caller.ok()) return rpc->Finish(caller.status());
+                                rpc->set_application_id(caller->application_id);
+                                rpc->Finish(common::MakeError(
+                                    absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
+                                    absl::StrCat(method, " is not implemented yet")));
+                              });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::ListPaymentInstruments(
+    grpc::CallbackServerContext* context, const v1::ListPaymentInstrumentsRequest*,
+    v1::ListPaymentInstrumentsResponse*) {
+  return NotYetImplemented(context, "ListPaymentInstruments");
+}
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::UpdatePaymentInstrument(
+    grpc::CallbackServerContext* context, const v1::UpdatePaymentInstrumentRequest*,
+    v1::PaymentInstrument*) {
+  return NotYetImplemented(context, "UpdatePaymentInstrument");
+}
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateToken(
+    grpc::CallbackServerContext* context, const v1::CreateTokenRequest*, v1::Token*) {
+  return NotYetImplemented(context, "CreateToken");
+}
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateIdentity(
+    grpc::CallbackServerContext* context, const v1::CreateIdentityRequest*, v1::Identity*) {
+  return NotYetImplemented(context, "CreateIdentity");
+}
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::GetIdentity(
+    grpc::CallbackServerContext* context, const v1::GetIdentityRequest*, v1::Identity*) {
+  return NotYetImplemented(context, "GetIdentity");
+}
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::RevealPaymentInstrument(
+    grpc::CallbackServerContext* context, const v1::RevealPaymentInstrumentRequest*,
+    v1::RevealPaymentInstrumentResponse*) {
+  return NotYetImplemented(context, "RevealPaymentInstrument");
+}
+
+}  // namespace pi::instruments::api

@@ -1,0 +1,59 @@
+// The gRPC face of the vault: PaymentInstrumentService on the callback API. Handlers are thin:
+// authenticate, map proto -> domain, call the use case, map back. They never block: database
+// work completes on the storage pool, which finishes the reactor.
+// RPCs not built yet answer UNIMPLEMENTED (reason NOT_IMPLEMENTED) after authentication.
+#ifndef PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
+#define PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
+
+#include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
+#include "services/instruments/domain/authenticator.h"
+#include "services/instruments/domain/instrument_service.h"
+
+namespace pi::instruments::api {
+
+namespace v1 = ::payments::instruments::v1;
+
+class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::CallbackService {
+ public:
+  // The references must outlive the handler.
+  PaymentInstrumentHandler(domain::Authenticator& authenticator,
+                           domain::InstrumentService& instruments)
+      : authenticator_(authenticator), instruments_(instruments) {}
+
+  grpc::ServerUnaryReactor* CreatePaymentInstrument(
+      grpc::CallbackServerContext* context, const v1::CreatePaymentInstrumentRequest* request,
+      v1::PaymentInstrument* response) override;
+  grpc::ServerUnaryReactor* GetPaymentInstrument(grpc::CallbackServerContext* context,
+                                                 const v1::GetPaymentInstrumentRequest* request,
+                                                 v1::PaymentInstrument* response) override;
+  grpc::ServerUnaryReactor* ListPaymentInstruments(
+      grpc::CallbackServerContext* context, const v1::ListPaymentInstrumentsRequest* request,
+      v1::ListPaymentInstrumentsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdatePaymentInstrument(
+      grpc::CallbackServerContext* context, const v1::UpdatePaymentInstrumentRequest* request,
+      v1::PaymentInstrument* response) override;
+  grpc::ServerUnaryReactor* CreateToken(grpc::CallbackServerContext* context,
+                                        const v1::CreateTokenRequest* request,
+                                        v1::Token* response) override;
+  grpc::ServerUnaryReactor* CreateIdentity(grpc::CallbackServerContext* context,
+                                           const v1::CreateIdentityRequest* request,
+                                           v1::Identity* response) override;
+  grpc::ServerUnaryReactor* GetIdentity(grpc::CallbackServerContext* context,
+                                        const v1::GetIdentityRequest* request,
+                                        v1::Identity* response) override;
+  grpc::ServerUnaryReactor* RevealPaymentInstrument(
+      grpc::CallbackServerContext* context, const v1::RevealPaymentInstrumentRequest* request,
+      v1::RevealPaymentInstrumentResponse* response) override;
+
+ private:
+  // Authenticates, then answers UNIMPLEMENTED.
+  grpc::ServerUnaryReactor* NotYetImplemented(grpc::CallbackServerContext* context,
+                                              absl::string_view method);
+
+  domain::Authenticator& authenticator_;
+  domain::InstrumentService& instruments_;
+};
+
+}  // namespace pi::instruments::api
+
+#endif  // PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_

@@ -1,0 +1,32 @@
+// Conversions between the canonical proto messages and domain types. Pure functions; the only
+// place that knows both vocabularies.
+#ifndef PI_SERVICES_INSTRUMENTS_API_PROTO_MAPPING_H_
+#define PI_SERVICES_INSTRUMENTS_API_PROTO_MAPPING_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "payments/instruments/v1/payment_instrument_service.pb.h"
+#include "payments/instruments/v1/resources.pb.h"
+#include "services/instruments/domain/card_validation.h"
+#include "services/instruments/domain/instrument.h"
+
+namespace pi::instruments::api {
+
+namespace v1 = ::payments::instruments::v1;
+
+// The card command in `request`. Copies the number and security code into Secrets.
+domain::NewCard ToNewCard(const v1::CreatePaymentInstrumentRequest& request);
+
+// The masked proto view of `instrument`.
+void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out);
+
+v1::CardBrand ToProto(domain::CardBrand brand);
+
+// "paymentInstruments/PI..." or a bare "PI..." -> "PI...". Empty when `name` has another
+// collection prefix.
+std::string InstrumentIdFromName(absl::string_view name);
+
+}  // namespace pi::instruments::api
+
+#endif  // PI_SERVICES_INSTRUMENTS_API_PROTO_MAPPING_H_

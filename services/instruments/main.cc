@@ -1,0 +1,142 @@
+// pi-server: the only process that sees card numbers, keys and the database.
+// Configuration and wiring only; see server_config.h for settings and admin_commands.h for the
+// admin CLI.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/time/clock.h"
+#include "services/common/json_log.h"
+#include "services/instruments/admin_commands.h"
+#include "services/instruments/api/health_handler.h"
+#include "services/instruments/api/payment_instrument_handler.h"
+#include "services/instruments/crypto/field_cipher.h"
+#include "services/instruments/crypto/key_ring.h"
+#include "services/instruments/crypto/random_id_generator.h"
+#include "services/instruments/crypto/secret_hash.h"
+#include "services/instruments/server_config.h"
+#include "services/instruments/storage/pg_credential_repository.h"
+#include "services/instruments/storage/pg_health_probe.h"
+#include "services/instruments/storage/pg_instrument_repository.h"
+#include "services/instruments/storage/pg_worker_pool.h"
+
+extern char** environ;
+
+namespace pi::instruments {
+namespace {
+
+constexpr int kMaxRequestBytes = 64 * 1024;
+
+constexpr char kUsage[] =
+    "usage: pi-server [serve] [--name=value ...]\n"
+    "       pi-server migrate --database_url=URL [--migrations_dir=DIR]\n"
+    "       pi-server create-application --database_url=URL --name=NAME [--role=ROLE]\n"
+    "       pi-server keygen --out=PATH\n"
+    "Settings also come from PI_<NAME> environment variables; see README.md.\n";
+
+// Memory holding card data must never reach a core file.
+void DisableCoreDumps() {
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  struct rlimit none = {0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+}
+
+int Serve(const std::vector<std::string>& args) {
+  DisableCoreDumps();
+  absl::StatusOr<Settings> settings = Settings::Parse(ServerConfig::SettingNames(), args, environ);
+  absl::StatusOr<ServerConfig> config =
+      settings.ok() ? ServerConfig::FromSettings(*settings) : settings.status();
+  if (!config.ok()) {
+    std::cerr << "pi-server: invalid configuration:\n" << config.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<crypto::KeyRing> keys = crypto::KeyRing::Load(config->key_file);
+  if (!keys.ok()) {
+    std::cerr << "pi-server: " << keys.status().message() << "\n";
+    return 2;
+  }
+
+  // Signals are taken synchronously by sigwait below; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::vector<storage::PreparedStatement> statements = storage::PgInstrumentRepository::Statements();
+  for (auto& s : storage::PgCredentialRepository::Statements()) statements.push_back(s);
+  storage::PgWorkerPool pool({config->database_url, config->db_workers,
+                              static_cast<size_t>(config->db_queue), std::move(statements)});
+  storage::PgInstrumentRepository instrument_repository(pool);
+  storage::PgCredentialRepository credential_repository(pool);
+  crypto::FieldCipher cipher(*keys);
+  crypto::RandomIdGenerator ids;
+  crypto::Sha256SecretHasher hasher;
+  domain::InstrumentService instruments(instrument_repository, cipher, ids, [] { return absl::Now(); });
+  domain::Authenticator authenticator(credential_repository, hasher);
+  api::PaymentInstrumentHandler handler(authenticator, instruments);
+  api::HealthHandler health;
+  storage::PgHealthProbe probe(config->database_url, config->health_interval,
+                               [&health](bool reachable) {
+                                 health.SetDatabaseReachable(reachable);
+                                 common::LogJson(reachable ? "info" : "warn",
+                                                 reachable ? "database reachable"
+                                                           : "database unreachable");
+                               });
+
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config->grpc_address, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&handler);
+  builder.RegisterService(&health);
+  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    std::cerr << "pi-server: cannot listen on " << config->grpc_address << "\n";
+    return 1;
+  }
+  if (!config->port_file.empty()) std::ofstream(config->port_file) << port << "\n";
+  common::LogJson("info", "pi-server listening",
+                  {{"grpc_address", config->grpc_address}, {"port", port}});
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  common::LogJson("info", "shutting down", {{"signal", signal_number}});
+  health.SetShuttingDown();
+  absl::SleepFor(config->drain_delay);
+  // Refuses new RPCs and waits up to the grace period for in-flight ones.
+  server->Shutdown(std::chrono::system_clock::now() +
+                   absl::ToChronoMilliseconds(config->shutdown_grace));
+  probe.Stop();
+  pool.Stop();
+  common::LogJson("info", "pi-server stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace pi::instruments
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command = "serve";
+  if (!args.empty() && args.front().rfind("--", 0) != 0) {
+    command = args.front();
+    args.erase(args.begin());
+  }
+  if (command == "serve") return pi::instruments::Serve(args);
+  if (command == "migrate") return pi::instruments::RunMigrate(args, environ);
+  if (command == "create-application") return pi::instruments::RunCreateApplication(args, environ);
+  if (command == "keygen") return pi::instruments::RunKeygen(args, environ);
+  std::cerr << pi::instruments::kUsage;
+  return command == "help" || command == "--help" ? 0 : 2;
+}

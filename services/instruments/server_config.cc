@@ -1,0 +1,41 @@
+#include "services/instruments/server_config.h"
+
+#include "absl/strings/str_join.h"
+
+namespace pi::instruments {
+
+const std::vector<std::string>& ServerConfig::SettingNames() {
+  static const std::vector<std::string> kNames = {
+      "database_url",    "key_file",    "grpc_address",   "port_file",
+      "db_workers",      "db_queue",    "health_interval", "drain_delay",
+      "shutdown_grace"};
+  return kNames;
+}
+
+absl::StatusOr<ServerConfig> ServerConfig::FromSettings(const Settings& s) {
+  ServerConfig config;
+  std::vector<std::string> problems;
+  config.database_url = s.Get("database_url");
+  if (config.database_url.empty()) {
+    problems.push_back("database_url: required (PI_DATABASE_URL or --database_url)");
+  }
+  config.key_file = s.Get("key_file");
+  if (config.key_file.empty()) problems.push_back("key_file: required (PI_KEY_FILE or --key_file)");
+  config.grpc_address = s.Get("grpc_address", config.grpc_address);
+  if (config.grpc_address.find(':') == std::string::npos) {
+    problems.push_back("grpc_address: must be host:port, e.g. 0.0.0.0:50051");
+  }
+  config.port_file = s.Get("port_file");
+  s.GetInt("db_workers", 1, 256, config.db_workers, problems);
+  s.GetInt("db_queue", 1, 1000000, config.db_queue, problems);
+  s.GetDuration("health_interval", config.health_interval, problems);
+  s.GetDuration("drain_delay", config.drain_delay, problems);
+  s.GetDuration("shutdown_grace", config.shutdown_grace, problems);
+  if (config.health_interval < absl::Milliseconds(100)) {
+    problems.push_back("health_interval: must be at least 100ms");
+  }
+  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
+  return config;
+}
+
+}  // namespace pi::instruments

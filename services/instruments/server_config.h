@@ -1,0 +1,39 @@
+// pi-server's configuration, read once at start into validated structs.
+//
+// Every setting comes from an environment variable `PI_<NAME>` and may be overridden by a flag
+// `--<name>=<value>` (lower case, e.g. PI_GRPC_ADDRESS / --grpc_address). Unknown flags, missing
+// required settings and malformed values are all reported together as one INVALID_ARGUMENT whose
+// message lists each problem on its own line.
+#ifndef PI_SERVICES_INSTRUMENTS_SERVER_CONFIG_H_
+#define PI_SERVICES_INSTRUMENTS_SERVER_CONFIG_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/settings.h"
+
+namespace pi::instruments {
+
+using common::Settings;
+
+struct ServerConfig {
+  std::string database_url;                 // required: libpq conninfo or postgresql:// URI
+  std::string key_file;                     // required: see crypto/key_ring.h
+  std::string grpc_address = "0.0.0.0:50051";
+  std::string port_file;                    // optional: the bound gRPC port is written here
+  int db_workers = 4;                       // 1..256 connections
+  int db_queue = 4096;                      // jobs waiting for a connection before refusing
+  absl::Duration health_interval = absl::Seconds(1);
+  absl::Duration drain_delay = absl::ZeroDuration();    // NOT_SERVING before closing listeners
+  absl::Duration shutdown_grace = absl::Seconds(10);    // in-flight RPCs get this long
+
+  static const std::vector<std::string>& SettingNames();
+  static absl::StatusOr<ServerConfig> FromSettings(const Settings& settings);
+};
+
+}  // namespace pi::instruments
+
+#endif  // PI_SERVICES_INSTRUMENTS_SERVER_CONFIG_H_
