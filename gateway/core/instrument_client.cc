@@ -1,0 +1,60 @@
+#include "gateway/core/instrument_client.h"
+
+#include <grpcpp/channel.h>
+
+namespace pi::gateway::core {
+
+InstrumentClient::InstrumentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
+    : stub_(v1::PaymentInstrumentService::NewStub(std::move(channel))), deadline_(deadline) {}
+
+template <typename Request, typename Response, typename Method>
+void InstrumentClient::Call(Method method, const CallMetadata& metadata, Request request,
+                            Done<Response> done) {
+  // Owns everything the call touches until its callback has run.
+  struct CallState {
+    grpc::ClientContext context;
+    Request request;
+    Response response;
+  };
+  auto state = std::make_shared<CallState>();
+  state->request = std::move(request);
+  if (!metadata.authorization.empty()) {
+    state->context.AddMetadata("authorization", metadata.authorization);
+  }
+  if (!metadata.idempotency_key.empty()) {
+    state->context.AddMetadata("idempotency-key", metadata.idempotency_key);
+  }
+  if (!metadata.request_id.empty()) state->context.AddMetadata("x-request-id", metadata.request_id);
+  state->context.set_deadline(std::chrono::system_clock::now() +
+                              absl::ToChronoMilliseconds(deadline_));
+  (stub_->async()->*method)(&state->context, &state->request, &state->response,
+                            [state, done = std::move(done)](grpc::Status status) {
+                              done(status, std::move(state->response));
+                            });
+}
+
+void InstrumentClient::CreatePaymentInstrument(const CallMetadata& metadata,
+                                               v1::CreatePaymentInstrumentRequest request,
+                                               Done<v1::PaymentInstrument> done) {
+  using Method = void (v1::PaymentInstrumentService::Stub::async_interface::*)(
+      grpc::ClientContext*, const v1::CreatePaymentInstrumentRequest*, v1::PaymentInstrument*,
+      std::function<void(grpc::Status)>);
+  Call<v1::CreatePaymentInstrumentRequest, v1::PaymentInstrument>(
+      static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::
+                              CreatePaymentInstrument),
+      metadata, std::move(request), std::move(done));
+}
+
+void InstrumentClient::GetPaymentInstrument(const CallMetadata& metadata,
+                                            v1::GetPaymentInstrumentRequest request,
+                                            Done<v1::PaymentInstrument> done) {
+  using Method = void (v1::PaymentInstrumentService::Stub::async_interface::*)(
+      grpc::ClientContext*, const v1::GetPaymentInstrumentRequest*, v1::PaymentInstrument*,
+      std::function<void(grpc::Status)>);
+  Call<v1::GetPaymentInstrumentRequest, v1::PaymentInstrument>(
+      static_cast<Method>(
+          &v1::PaymentInstrumentService::Stub::async_interface::GetPaymentInstrument),
+      metadata, std::move(request), std::move(done));
+}
+
+}  // namespace pi::gateway::core

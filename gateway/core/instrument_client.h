@@ -1,0 +1,48 @@
+// The gateway's gRPC client of PaymentInstrumentService: asynchronous (callback API), one shared
+// channel, a deadline on every call, and the caller's `authorization`, `idempotency-key` and
+// request id forwarded as metadata. `done` runs on a gRPC thread. Thread-safe.
+#ifndef PI_GATEWAY_CORE_INSTRUMENT_CLIENT_H_
+#define PI_GATEWAY_CORE_INSTRUMENT_CLIENT_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
+
+namespace pi::gateway::core {
+
+namespace v1 = ::payments::instruments::v1;
+
+// Metadata forwarded from the HTTP request. Empty values are not sent.
+struct CallMetadata {
+  std::string authorization;
+  std::string idempotency_key;
+  std::string request_id;
+};
+
+class InstrumentClient {
+ public:
+  template <typename Response>
+  using Done = std::function<void(const grpc::Status&, Response&&)>;
+
+  InstrumentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
+
+  void CreatePaymentInstrument(const CallMetadata& metadata,
+                               v1::CreatePaymentInstrumentRequest request,
+                               Done<v1::PaymentInstrument> done);
+  void GetPaymentInstrument(const CallMetadata& metadata, v1::GetPaymentInstrumentRequest request,
+                            Done<v1::PaymentInstrument> done);
+
+ private:
+  template <typename Request, typename Response, typename Method>
+  void Call(Method method, const CallMetadata& metadata, Request request, Done<Response> done);
+
+  std::unique_ptr<v1::PaymentInstrumentService::Stub> stub_;
+  absl::Duration deadline_;
+};
+
+}  // namespace pi::gateway::core
+
+#endif  // PI_GATEWAY_CORE_INSTRUMENT_CLIENT_H_

@@ -1,0 +1,22 @@
+// The Finix dialect's routes, mounted at FinixOptions::prefix:
+//   POST {prefix}/payment_instruments        -> CreatePaymentInstrument (201)
+//   GET  {prefix}/payment_instruments/{id}   -> GetPaymentInstrument (200)
+// Handlers check content negotiation (Accept must allow JSON: 406 otherwise; `application/json`
+// and `application/hal+json` are both JSON), map the body, call pi-server asynchronously and
+// render the reply or the error in Finix's envelope.
+#ifndef PI_GATEWAY_DIALECTS_FINIX_FINIX_DIALECT_H_
+#define PI_GATEWAY_DIALECTS_FINIX_FINIX_DIALECT_H_
+
+#include "gateway/core/instrument_client.h"
+#include "gateway/dialects/finix/finix_options.h"
+#include "gateway/server/router.h"
+
+namespace pi::gateway::finix {
+
+// `client` must outlive the router. `options` is copied.
+void RegisterFinixRoutes(server::Router& router, core::InstrumentClient& client,
+                         const FinixOptions& options);
+
+}  // namespace pi::gateway::finix
+
+#endif  // PI_GATEWAY_DIALECTS_FINIX_FINIX_DIALECT_H_

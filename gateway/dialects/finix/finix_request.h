@@ -1,0 +1,24 @@
+// Finix/Ahrvo request bodies -> canonical requests. Shape only (JSON types and enum spellings of
+// the dialect); pi-server judges the values and reports every violation.
+#ifndef PI_GATEWAY_DIALECTS_FINIX_FINIX_REQUEST_H_
+#define PI_GATEWAY_DIALECTS_FINIX_FINIX_REQUEST_H_
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/core/json_reader.h"
+#include "payments/instruments/v1/payment_instrument_service.pb.h"
+
+namespace pi::gateway::finix {
+
+namespace v1 = ::payments::instruments::v1;
+
+// Maps a `POST /payment_instruments` body. Appends to `errors` for every mistyped field; the
+// result is meaningful only when `errors` stayed empty.
+v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
+    const nlohmann::json& body, std::vector<core::ShapeError>& errors);
+
+}  // namespace pi::gateway::finix
+
+#endif  // PI_GATEWAY_DIALECTS_FINIX_FINIX_REQUEST_H_

@@ -1,0 +1,120 @@
+#include "gateway/dialects/finix/finix_response.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace pi::gateway::finix {
+namespace {
+
+nlohmann::ordered_json OrNull(const std::string& s) { return s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s); }
+
+// "2022-10-10T05:32:17.78Z" style: RFC 3339, UTC, milliseconds.
+std::string Timestamp(const google::protobuf::Timestamp& t) {
+  absl::Time time = absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(t));
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
+}
+
+std::string Brand(v1::CardBrand brand) {
+  switch (brand) {
+    case v1::CARD_BRAND_UNSPECIFIED:
+    case v1::UNKNOWN_BRAND:
+      return "UNKNOWN";
+    default:
+      return v1::CardBrand_Name(brand);
+  }
+}
+
+std::string CardType(v1::CardType type) {
+  return type == v1::CARD_TYPE_UNSPECIFIED || type == v1::UNKNOWN_CARD_TYPE
+             ? "UNKNOWN"
+             : v1::CardType_Name(type);
+}
+
+std::string SecurityCodeVerification(v1::SecurityCodeVerification v) {
+  switch (v) {
+    case v1::SECURITY_CODE_MATCHED:
+      return "MATCHED";
+    case v1::SECURITY_CODE_UNMATCHED:
+      return "UNMATCHED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+std::string AddressVerification(v1::AddressVerification v) {
+  switch (v) {
+    case v1::ADDRESS_NOT_SUPPORTED:
+      return "NOT_SUPPORTED";
+    case v1::NO_ADDRESS:
+    case v1::NO_MATCH:
+    case v1::POSTAL_CODE_AND_STREET_MATCH:
+    case v1::POSTAL_CODE_MATCH:
+    case v1::STREET_MATCH:
+      return v1::AddressVerification_Name(v);
+    default:
+      return "UNKNOWN";
+  }
+}
+
+nlohmann::ordered_json Address(const v1::PaymentInstrument& instrument) {
+  if (!instrument.has_address()) return nullptr;
+  const v1::Address& a = instrument.address();
+  return {{"line1", OrNull(a.line1())},   {"line2", OrNull(a.line2())},
+          {"city", OrNull(a.city())},     {"region", OrNull(a.region())},
+          {"postal_code", OrNull(a.postal_code())}, {"country", OrNull(a.country())}};
+}
+
+nlohmann::ordered_json Href(const std::string& url) { return {{"href", url}}; }
+
+}  // namespace
+
+nlohmann::ordered_json RenderPaymentInstrument(const v1::PaymentInstrument& instrument,
+                                       const FinixOptions& options) {
+  std::string type = v1::InstrumentType_Name(instrument.type());
+  std::string self =
+      absl::StrCat(options.public_base_url, options.prefix, "/payment_instruments/", instrument.id());
+  nlohmann::ordered_json out = {
+      {"id", instrument.id()},
+      {"created_at", Timestamp(instrument.create_time())},
+      {"updated_at", Timestamp(instrument.update_time())},
+      {"application", instrument.application()},
+      {"created_via", instrument.created_via() == v1::TOKENIZATION ? "TOKEN" : "API"},
+      {"currency", instrument.currency()},
+      {"enabled", instrument.enabled()},
+      {"identity", instrument.identity()},
+      {"instrument_type", type},
+      {"type", type},
+      {"name", OrNull(instrument.holder_name())},
+      {"address", Address(instrument)},
+      {"tags", instrument.tags()},
+  };
+  if (!instrument.fingerprint().empty()) out["fingerprint"] = instrument.fingerprint();
+  if (instrument.has_card()) {
+    const v1::Card& card = instrument.card();
+    out["bin"] = card.bin();
+    out["last_four"] = card.last_four();
+    out["brand"] = Brand(card.brand());
+    out["card_type"] = CardType(card.card_type());
+    out["expiration_month"] = card.expiration_month();
+    out["expiration_year"] = card.expiration_year();
+    out["issuer_country"] = card.issuer_country().empty() ? "UNKNOWN" : card.issuer_country();
+    out["security_code_verification"] = SecurityCodeVerification(card.security_code_verification());
+    out["address_verification"] = AddressVerification(card.address_verification());
+  }
+  out["_links"] = {
+      {"self", Href(self)},
+      {"authorizations", Href(absl::StrCat(self, "/authorizations"))},
+      {"transfers", Href(absl::StrCat(self, "/transfers"))},
+      {"verifications", Href(absl::StrCat(self, "/verifications"))},
+      {"application",
+       Href(absl::StrCat(options.public_base_url, options.prefix, "/applications/",
+                         instrument.application()))},
+      {"identity", Href(absl::StrCat(options.public_base_url, options.prefix, "/identities/",
+                                     instrument.identity()))},
+      {"updates", Href(absl::StrCat(self, "/updates"))},
+  };
+  return out;
+}
+
+}  // namespace pi::gateway::finix

@@ -1,0 +1,61 @@
+#include "gateway/gateway_config.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace pi::gateway {
+
+const std::vector<std::string>& GatewayConfig::SettingNames() {
+  static const std::vector<std::string> kNames = {
+      "http_address",   "grpc_target",     "io_threads",     "max_body_bytes",
+      "idle_timeout",   "header_timeout",  "body_timeout",   "rpc_deadline",
+      "shutdown_grace", "port_file",       "public_base_url", "finix_prefix"};
+  return kNames;
+}
+
+absl::StatusOr<GatewayConfig> GatewayConfig::FromSettings(const common::Settings& s) {
+  GatewayConfig config;
+  std::vector<std::string> problems;
+
+  std::string address = s.Get("http_address", "0.0.0.0:8080");
+  size_t colon = address.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    problems.push_back("http_address: must be host:port, e.g. 0.0.0.0:8080");
+  } else {
+    config.http.address = address.substr(0, colon);
+    config.http.port = static_cast<unsigned short>(port);
+  }
+  config.grpc_target = s.Get("grpc_target");
+  if (config.grpc_target.empty()) {
+    problems.push_back("grpc_target: required (PI_GRPC_TARGET or --grpc_target), e.g. 127.0.0.1:50051");
+  }
+  s.GetInt("io_threads", 1, 64, config.http.io_threads, problems);
+  int max_body = static_cast<int>(config.http.max_body_bytes);
+  s.GetInt("max_body_bytes", 1024, 16 * 1024 * 1024, max_body, problems);
+  config.http.max_body_bytes = static_cast<size_t>(max_body);
+  s.GetDuration("idle_timeout", config.http.idle_timeout, problems);
+  s.GetDuration("header_timeout", config.http.header_timeout, problems);
+  s.GetDuration("body_timeout", config.http.body_timeout, problems);
+  s.GetDuration("rpc_deadline", config.rpc_deadline, problems);
+  s.GetDuration("shutdown_grace", config.shutdown_grace, problems);
+  config.port_file = s.Get("port_file");
+  config.finix.public_base_url = s.Get("public_base_url", config.finix.public_base_url);
+  if (!absl::StartsWith(config.finix.public_base_url, "http://") &&
+      !absl::StartsWith(config.finix.public_base_url, "https://")) {
+    problems.push_back("public_base_url: must start with http:// or https://");
+  }
+  while (absl::EndsWith(config.finix.public_base_url, "/")) config.finix.public_base_url.pop_back();
+  config.finix.prefix = s.Get("finix_prefix", "");
+  if (!config.finix.prefix.empty() &&
+      (config.finix.prefix.front() != '/' || config.finix.prefix.back() == '/')) {
+    problems.push_back("finix_prefix: must start with '/' and not end with it, e.g. /finix");
+  }
+  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
+  return config;
+}
+
+}  // namespace pi::gateway

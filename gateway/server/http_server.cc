@@ -1,0 +1,251 @@
+#include "gateway/server/http_server.h"
+
+#include <optional>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "services/common/json_log.h"
+
+namespace pi::gateway::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+constexpr size_t kMaxRequestIdLength = 128;
+
+std::chrono::milliseconds Chrono(absl::Duration d) { return absl::ToChronoMilliseconds(d); }
+
+std::string NewRequestId() {
+  thread_local absl::BitGen gen;
+  return absl::StrFormat("RQ%016x%016x", absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
+}
+
+// A caller's request id is echoed and logged: accept short printable ones only.
+std::string RequestIdFrom(const Request& request) {
+  auto it = request.find("x-request-id");
+  if (it != request.end()) {
+    absl::string_view id(it->value().data(), it->value().size());
+    bool usable = !id.empty() && id.size() <= kMaxRequestIdLength;
+    for (char c : id) usable = usable && absl::ascii_isgraph(static_cast<unsigned char>(c));
+    if (usable) return std::string(id);
+  }
+  return NewRequestId();
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const HttpServerOptions& options, const Router& router,
+          std::shared_ptr<std::atomic<int>> in_flight)
+      : stream_(std::move(socket)), options_(options), router_(router),
+        in_flight_(std::move(in_flight)) {}
+
+  void Start() { WaitForRequest(); }
+
+ private:
+  // Waits, up to the idle timeout, for the first bytes of the next request.
+  void WaitForRequest() {
+    if (buffer_.size() > 0) return ReadHeader();
+    stream_.expires_after(Chrono(options_.idle_timeout));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->Close();
+                              self->buffer_.commit(n);
+                              self->ReadHeader();
+                            });
+  }
+
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+    parser_->body_limit(options_.max_body_bytes);
+    stream_.expires_after(Chrono(options_.header_timeout));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              self->OnHeader(ec);
+                            });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    // With a body limit set, Beast refuses an over-limit Content-Length while reading headers.
+    if (ec == http::error::body_limit) {
+      return FailRequest({http::status::payload_too_large,
+                          absl::StrCat("the request body exceeds ", options_.max_body_bytes,
+                                       " bytes")});
+    }
+    if (ec == http::error::header_limit) {
+      return FailRequest({http::status::request_header_fields_too_large,
+                          "the request headers are too large"});
+    }
+    if (ec == beast::error::timeout || ec == http::error::end_of_stream ||
+        ec == net::error::eof || ec == net::error::connection_reset) {
+      return Close();
+    }
+    if (ec) return FailRequest({http::status::bad_request, "the request is not valid HTTP/1.1"});
+    stream_.expires_after(Chrono(options_.body_timeout));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code body_ec, size_t) {
+                       self->OnBody(body_ec);
+                     });
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      return FailRequest({http::status::payload_too_large,
+                          absl::StrCat("the request body exceeds ", options_.max_body_bytes,
+                                       " bytes")});
+    }
+    if (ec == beast::error::timeout) {
+      return FailRequest({http::status::request_timeout, "the request body arrived too slowly"});
+    }
+    if (ec) return Close();
+    stream_.expires_never();  // the handler's gRPC deadline bounds the wait from here
+    BeginExchange();
+    Exchange& exchange = *exchange_;
+    exchange.request = parser_->release();
+    exchange.request_id = RequestIdFrom(exchange.request);
+    SplitTarget(exchange);
+    ++*in_flight_;
+    router_.Dispatch(exchange, MakeResponder());
+  }
+
+  // Answers a request that could not be read, in the dialect of its path, then closes.
+  void FailRequest(HttpError error) {
+    BeginExchange();
+    Exchange& exchange = *exchange_;
+    if (parser_) {
+      const auto& header = parser_->get();
+      exchange.request.method(header.method());
+      exchange.request.target(header.target());
+      exchange.request.version(header.version() == 10 ? 10 : 11);
+    }
+    exchange.request_id = NewRequestId();
+    SplitTarget(exchange);
+    exchange.request.keep_alive(false);
+    ++*in_flight_;
+    MakeResponder()(router_.RendererFor(exchange.path)(error, exchange));
+  }
+
+  void BeginExchange() {
+    exchange_ = std::make_shared<Exchange>();
+    started_ = absl::Now();
+  }
+
+  static void SplitTarget(Exchange& exchange) {
+    absl::string_view target(exchange.request.target().data(), exchange.request.target().size());
+    size_t q = target.find('?');
+    exchange.path = std::string(target.substr(0, q));
+    exchange.query = q == absl::string_view::npos ? "" : std::string(target.substr(q + 1));
+  }
+
+  Responder MakeResponder() {
+    // The responder may run on a gRPC thread: hop back to this connection's strand.
+    return [self = shared_from_this()](Response response) {
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
+    };
+  }
+
+  void Write(Response response) {
+    const Exchange& exchange = *exchange_;
+    response.version(exchange.request.version());
+    response.keep_alive(exchange.request.keep_alive() && response.keep_alive());
+    response.set("X-Request-Id", exchange.request_id);
+    if (!response.has_content_length()) response.prepare_payload();
+    Log(exchange, response.result_int());
+    response_ = std::make_shared<Response>(std::move(response));
+    stream_.expires_after(Chrono(options_.body_timeout));
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        --*self->in_flight_;
+                        bool keep_alive = self->response_->keep_alive();
+                        self->response_.reset();
+                        if (ec || !keep_alive) return self->Close();
+                        self->WaitForRequest();
+                      });
+  }
+
+  void Log(const Exchange& exchange, unsigned status) {
+    common::LogJson(status >= 500 ? "error" : "info", "http",
+                    {{"method", std::string(exchange.request.method_string())},
+                     {"path", exchange.path},
+                     {"status", status},
+                     {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - started_)},
+                     {"request_id", exchange.request_id}});
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  const HttpServerOptions& options_;
+  const Router& router_;
+  std::shared_ptr<std::atomic<int>> in_flight_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<Exchange> exchange_;
+  std::shared_ptr<Response> response_;
+  absl::Time started_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(HttpServerOptions options, const Router& router)
+    : options_(std::move(options)), router_(router), acceptor_(net::make_strand(io_)) {}
+
+HttpServer::~HttpServer() { Shutdown(absl::ZeroDuration()); }
+
+absl::StatusOr<unsigned short> HttpServer::Start() {
+  beast::error_code ec;
+  tcp::endpoint endpoint(net::ip::make_address(options_.address, ec), options_.port);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("bad address ", options_.address));
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.address, ":",
+                                               options_.port, ": ", ec.message()));
+  }
+  unsigned short port = acceptor_.local_endpoint().port();
+  Accept();
+  for (int i = 0; i < options_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  return port;
+}
+
+void HttpServer::Accept() {
+  acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      std::make_shared<Session>(std::move(socket), options_, router_, in_flight_)->Start();
+    }
+    Accept();
+  });
+}
+
+void HttpServer::Shutdown(absl::Duration grace) {
+  if (threads_.empty()) return;
+  net::post(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  absl::Time deadline = absl::Now() + grace;
+  while (in_flight_->load() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  io_.stop();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+}  // namespace pi::gateway::server

@@ -1,0 +1,66 @@
+// The gateway's HTTP/1.1 server: Boost.Beast, asynchronous, a few io threads, no thread per
+// connection. Each connection reads one request at a time (keep-alive honoured) and enforces:
+//   - idle_timeout: a kept-alive connection with no new request is closed;
+//   - header_timeout: the request line and headers must arrive within it (slowloris);
+//   - body_timeout and max_body_bytes: larger bodies are refused with 413 before being read;
+//   - max_header_bytes: larger headers get 431.
+// Transport errors are rendered by the router's dialect for the request's path. One JSON log line
+// per request (method, path, status, latency, request id; no headers, no bodies).
+// Start() binds and begins serving; Shutdown() stops accepting, waits up to `grace` for requests
+// in flight, then stops the io threads.
+#ifndef PI_GATEWAY_SERVER_HTTP_SERVER_H_
+#define PI_GATEWAY_SERVER_HTTP_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gateway/server/router.h"
+
+namespace pi::gateway::server {
+
+struct HttpServerOptions {
+  std::string address = "0.0.0.0";
+  unsigned short port = 8080;  // 0 picks a free port
+  int io_threads = 2;
+  size_t max_body_bytes = 32 * 1024;
+  size_t max_header_bytes = 16 * 1024;
+  absl::Duration idle_timeout = absl::Seconds(60);
+  absl::Duration header_timeout = absl::Seconds(10);
+  absl::Duration body_timeout = absl::Seconds(10);
+};
+
+class HttpServer {
+ public:
+  // `router` must outlive the server.
+  HttpServer(HttpServerOptions options, const Router& router);
+  ~HttpServer();
+
+  // Binds and starts the io threads. Returns the bound port. UNAVAILABLE if it cannot bind.
+  absl::StatusOr<unsigned short> Start();
+  void Shutdown(absl::Duration grace);
+
+  // Requests being handled right now.
+  int in_flight() const { return in_flight_->load(); }
+
+ private:
+  void Accept();
+
+  const HttpServerOptions options_;
+  const Router& router_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace pi::gateway::server
+
+#endif  // PI_GATEWAY_SERVER_HTTP_SERVER_H_

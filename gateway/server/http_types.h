@@ -1,0 +1,41 @@
+// The HTTP vocabulary shared by the gateway's server, router and dialects.
+#ifndef PI_GATEWAY_SERVER_HTTP_TYPES_H_
+#define PI_GATEWAY_SERVER_HTTP_TYPES_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/beast/http.hpp>
+
+namespace pi::gateway::server {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+// One request in flight: what a handler sees.
+struct Exchange {
+  Request request;
+  std::string request_id;                     // from X-Request-Id, or generated
+  std::string path;                           // target without the query string
+  std::string query;                          // after '?', undecoded
+  std::map<std::string, std::string> params;  // path parameters, e.g. {"id": "PI..."}
+};
+
+// Sends the response of one exchange. Callable once, from any thread.
+using Responder = std::function<void(Response)>;
+
+// A transport-level or routing error, before any dialect logic ran.
+struct HttpError {
+  http::status status = http::status::bad_request;
+  std::string message;
+};
+
+// Renders an HttpError in a dialect's envelope for `exchange`.
+using ErrorRenderer = std::function<Response(const HttpError&, const Exchange&)>;
+
+}  // namespace pi::gateway::server
+
+#endif  // PI_GATEWAY_SERVER_HTTP_TYPES_H_
