@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole system on the embedded default: a private,
+# durable PostgreSQL cluster under .data/, pi-server and pi-gateway. Ctrl-C (or SIGTERM) stops
+# all three. State (database, key file, demo credentials) survives restarts in .data/.
+#
+# Ports: gRPC 50051 and HTTP 8080 unless taken; then free ports are picked and printed.
+# PI_RUN_GRPC_PORT / PI_RUN_HTTP_PORT choose others.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=$root/.data
+bin=${BUILD_DIR:-$root/build}
+
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh" pi-server pi-gateway
+
+port_free() {
+  /usr/bin/python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+pick_port() {
+  if port_free "$1"; then echo "$1"; else
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  fi
+}
+
+mkdir -p "$data"
+# 711: the postgres user must traverse into .data/pg; nothing here is listable by others.
+chmod 711 "$data"
+server_pid=""; gateway_pid=""
+cleanup() {
+  trap - EXIT INT TERM
+  echo; echo "stopping..."
+  [[ -n $gateway_pid ]] && kill -TERM "$gateway_pid" 2>/dev/null || true
+  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  "$root/scripts/pg-cluster.sh" stop "$data/pg"
+  echo "stopped."
+}
+trap cleanup EXIT INT TERM
+
+url=$("$root/scripts/pg-cluster.sh" start "$data/pg")
+server="$bin/services/instruments/pi-server"
+[[ -f $data/keys.txt ]] || "$server" keygen --out="$data/keys.txt"
+"$server" migrate --database_url="$url" >/dev/null
+if [[ ! -s $data/demo-application.json ]]; then
+  (umask 077; "$server" create-application --database_url="$url" --name=demo \
+     >"$data/demo-application.json")
+fi
+read -r credential secret < <(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["credential_id"], d["secret"])' "$data/demo-application.json")
+
+grpc_port=$(pick_port "${PI_RUN_GRPC_PORT:-50051}")
+http_port=$(pick_port "${PI_RUN_HTTP_PORT:-8080}")
+rm -f "$data/grpc.port" "$data/http.port"
+PI_DATABASE_URL="$url" PI_KEY_FILE="$data/keys.txt" PI_GRPC_ADDRESS="127.0.0.1:$grpc_port" \
+  PI_PORT_FILE="$data/grpc.port" "$server" 2> >(tee -a "$data/pi-server.log" >&2) &
+server_pid=$!
+for _ in $(seq 100); do [[ -s $data/grpc.port ]] && break; sleep 0.1; done
+[[ -s $data/grpc.port ]] || { echo "pi-server did not start; see $data/pi-server.log" >&2; exit 1; }
+PI_GRPC_TARGET="127.0.0.1:$grpc_port" PI_HTTP_ADDRESS="127.0.0.1:$http_port" \
+  PI_PUBLIC_BASE_URL="http://localhost:$http_port" PI_PORT_FILE="$data/http.port" \
+  "$bin/gateway/pi-gateway" 2> >(tee -a "$data/pi-gateway.log" >&2) &
+gateway_pid=$!
+for _ in $(seq 100); do [[ -s $data/http.port ]] && break; sleep 0.1; done
+[[ -s $data/http.port ]] || { echo "pi-gateway did not start; see $data/pi-gateway.log" >&2; exit 1; }
+
+cat <<MSG
+
+PaymentInstrumentService is up (Ctrl-C stops it).
+  REST (Finix dialect)  http://localhost:$http_port
+  gRPC (reflection)     localhost:$grpc_port
+  PostgreSQL            psql "$url"
+  demo credentials      $credential:$secret   (also in .data/demo-application.json)
+
+Try:
+  curl -u $credential:$secret http://localhost:$http_port/payment_instruments \\
+    -H 'Content-Type: application/json' \\
+    -d '{"type":"PAYMENT_CARD","identity":"IDdemo","number":"4111111111111111","expiration_month":12,"expiration_year":2030,"security_code":"123","name":"Amy White"}'
+  grpcurl -plaintext localhost:$grpc_port grpc.health.v1.Health/Check
+
+MSG
+wait -n "$server_pid" "$gateway_pid"
