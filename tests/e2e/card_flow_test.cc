@@ -1,0 +1,336 @@
+// End to end: the real pi-server and pi-gateway binaries on loopback, the real throwaway
+// PostgreSQL. A card is created over HTTP (Finix dialect), read over HTTP and over gRPC; the
+// stored row holds ciphertext only; bad input gets Finix's envelope with a 4xx; no log line holds
+// the PAN; SIGTERM stops both processes with exit code 0.
+#include <signal.h>
+
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <optional>
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
+#include "tests/support/child_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/test_database.h"
+
+namespace pi {
+namespace {
+
+namespace v1 = ::payments::instruments::v1;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::HttpCall;
+using testing::HttpReply;
+
+constexpr char kPan[] = "5200828282828210";
+constexpr char kSecurityCode[] = "987";
+
+struct System {
+  std::string dir;
+  std::string basic_auth;  // "Basic base64(id:secret)"
+  std::string application_id;
+  int grpc_port = 0;
+  int http_port = 0;
+  std::optional<testing::ChildProcess> server;
+  std::optional<testing::ChildProcess> gateway;
+};
+
+System* sys = nullptr;
+
+class CardFlowTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    sys = new System;
+    sys->dir = ::testing::TempDir() + "/pi-e2e-" + std::to_string(::getpid());
+    std::filesystem::create_directories(sys->dir);
+    const std::string& url = testing::TestDatabaseUrl();
+
+    std::string out;
+    ASSERT_EQ(*testing::RunToCompletion(PI_SERVER_BINARY, {"keygen", "--out=" + sys->dir + "/keys"},
+                                        {}, &out),
+              0);
+    out.clear();
+    ASSERT_EQ(*testing::RunToCompletion(PI_SERVER_BINARY,
+                                        {"create-application", "--name=e2e"},
+                                        {{"PI_DATABASE_URL", url}}, &out),
+              0);
+    nlohmann::json app = nlohmann::json::parse(out);
+    sys->application_id = app["application_id"];
+    sys->basic_auth = "Basic " + absl::Base64Escape(app["credential_id"].get<std::string>() + ":" +
+                                                    app["secret"].get<std::string>());
+
+    auto server = testing::ChildProcess::Start(
+        PI_SERVER_BINARY, {},
+        {{"PI_DATABASE_URL", url},
+         {"PI_KEY_FILE", sys->dir + "/keys"},
+         {"PI_GRPC_ADDRESS", "127.0.0.1:0"},
+         {"PI_PORT_FILE", sys->dir + "/grpc.port"},
+         {"PI_HEALTH_INTERVAL", "200ms"}},
+        sys->dir + "/pi-server.log");
+    ASSERT_TRUE(server.ok()) << server.status();
+    sys->server.emplace(std::move(*server));
+    auto grpc_port = testing::WaitForPortFile(sys->dir + "/grpc.port", absl::Seconds(20));
+    ASSERT_TRUE(grpc_port.ok()) << testing::ReadFile(sys->dir + "/pi-server.log");
+    sys->grpc_port = *grpc_port;
+
+    auto gateway = testing::ChildProcess::Start(
+        PI_GATEWAY_BINARY, {},
+        {{"PI_GRPC_TARGET", absl::StrCat("127.0.0.1:", sys->grpc_port)},
+         {"PI_HTTP_ADDRESS", "127.0.0.1:0"},
+         {"PI_PORT_FILE", sys->dir + "/http.port"},
+         {"PI_PUBLIC_BASE_URL", "https://vault.example.com"},
+         {"PI_MAX_BODY_BYTES", "8192"}},
+        sys->dir + "/pi-gateway.log");
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    sys->gateway.emplace(std::move(*gateway));
+    auto http_port = testing::WaitForPortFile(sys->dir + "/http.port", absl::Seconds(20));
+    ASSERT_TRUE(http_port.ok()) << testing::ReadFile(sys->dir + "/pi-gateway.log");
+    sys->http_port = *http_port;
+  }
+
+  static void TearDownTestSuite() {
+    delete sys;  // kills anything still running
+    sys = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(sys, nullptr);
+    ASSERT_GT(sys->http_port, 0) << "the system did not start";
+  }
+
+  static HttpReply Post(const std::string& target, const std::string& body,
+                        std::map<std::string, std::string> headers = {}) {
+    headers.emplace("Authorization", sys->basic_auth);
+    headers.emplace("Content-Type", "application/json");
+    auto reply = HttpCall(sys->http_port, "POST", target, body, headers);
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    return reply.ok() ? *reply : HttpReply{};
+  }
+
+  static HttpReply Get(const std::string& target) {
+    auto reply = HttpCall(sys->http_port, "GET", target, "", {{"Authorization", sys->basic_auth}});
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    return reply.ok() ? *reply : HttpReply{};
+  }
+
+  static nlohmann::json CardBody() {
+    return {{"type", "PAYMENT_CARD"},
+            {"identity", "IDgWxBhfGYLLdkhxx2ddYf9K"},
+            {"number", kPan},
+            {"expiration_month", 12},
+            {"expiration_year", 2040},
+            {"security_code", kSecurityCode},
+            {"name", "Amy White"},
+            {"address", {{"line1", "900 Metro Center Blv"}, {"city", "San Francisco"},
+                         {"region", "CA"}, {"postal_code", "94404"}, {"country", "USA"}}},
+            {"tags", {{"card_name", "Business Card"}}}};
+  }
+
+  // Asserts `reply` is Finix's error envelope with `status` and returns its errors.
+  static nlohmann::json ExpectFinixError(const HttpReply& reply, int status) {
+    EXPECT_EQ(reply.status, status) << reply.body;
+    nlohmann::json body = nlohmann::json::parse(reply.body, nullptr, false);
+    EXPECT_TRUE(body.is_object()) << reply.body;
+    if (!body.is_object()) return nlohmann::json::array();
+    nlohmann::json errors = body["_embedded"]["errors"];
+    EXPECT_EQ(body["total"], errors.size());
+    for (const auto& e : errors) {
+      EXPECT_TRUE(e.contains("code") && e.contains("message") && e.contains("logref")) << e;
+      EXPECT_EQ(e["logref"], reply.headers.at("x-request-id"));
+      EXPECT_TRUE(e["_links"]["self"]["href"].is_string());
+    }
+    return errors;
+  }
+};
+
+TEST_F(CardFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
+  HttpReply created = Post("/payment_instruments", CardBody().dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.headers["content-type"], "application/hal+json");
+  nlohmann::json card = nlohmann::json::parse(created.body);
+  std::string id = card["id"];
+  EXPECT_THAT(id, ::testing::StartsWith("PI"));
+  EXPECT_EQ(card["instrument_type"], "PAYMENT_CARD");
+  EXPECT_EQ(card["type"], "PAYMENT_CARD");
+  EXPECT_EQ(card["bin"], "520082");
+  EXPECT_EQ(card["last_four"], "8210");
+  EXPECT_EQ(card["brand"], "MASTERCARD");
+  EXPECT_EQ(card["expiration_month"], 12);
+  EXPECT_EQ(card["expiration_year"], 2040);
+  EXPECT_EQ(card["name"], "Amy White");
+  EXPECT_EQ(card["application"], sys->application_id);
+  EXPECT_EQ(card["identity"], "IDgWxBhfGYLLdkhxx2ddYf9K");
+  EXPECT_EQ(card["enabled"], true);
+  EXPECT_EQ(card["address"]["line2"], nullptr);
+  EXPECT_EQ(card["tags"]["card_name"], "Business Card");
+  EXPECT_FALSE(card.contains("fingerprint")) << "no fingerprint before the crypto issue";
+  EXPECT_EQ(card["_links"]["self"]["href"],
+            "https://vault.example.com/payment_instruments/" + id);
+  EXPECT_THAT(created.body, Not(HasSubstr(kPan)));
+
+  HttpReply fetched = Get("/payment_instruments/" + id);
+  ASSERT_EQ(fetched.status, 200) << fetched.body;
+  EXPECT_EQ(nlohmann::json::parse(fetched.body), card);
+
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = v1::PaymentInstrumentService::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", sys->basic_auth);
+  v1::GetPaymentInstrumentRequest request;
+  request.set_name("paymentInstruments/" + id);
+  v1::PaymentInstrument instrument;
+  grpc::Status status = stub->GetPaymentInstrument(&context, request, &instrument);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(instrument.name(), "paymentInstruments/" + id);
+  EXPECT_EQ(instrument.card().last_four(), "8210");
+  EXPECT_EQ(instrument.card().brand(), v1::MASTERCARD);
+  EXPECT_TRUE(instrument.card().number().empty());
+  EXPECT_TRUE(instrument.card().security_code().empty());
+
+  // The stored row: ciphertext only; the PAN appears nowhere in it, not even hex-encoded.
+  pqxx::connection c(testing::TestDatabaseUrl());
+  pqxx::work txn(c);
+  pqxx::result rows = txn.exec_params(
+      "SELECT number_ciphertext, t::text FROM payment_instruments t WHERE id = $1", id);
+  ASSERT_EQ(rows.size(), 1u);
+  std::string ciphertext = pqxx::binarystring(rows[0][0]).str();
+  EXPECT_GT(ciphertext.size(), 16u + 12u);
+  EXPECT_THAT(ciphertext, Not(HasSubstr(kPan)));
+  EXPECT_THAT(rows[0][1].as<std::string>(), Not(HasSubstr(kPan)));
+  EXPECT_THAT(rows[0][1].as<std::string>(), Not(HasSubstr(absl::BytesToHexString(kPan))));
+  pqxx::result cvv_columns = txn.exec(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND "
+      "(column_name ILIKE '%cvv%' OR column_name ILIKE '%security_code%')");
+  EXPECT_TRUE(cvv_columns.empty());
+}
+
+TEST_F(CardFlowTest, GrpcHealthSaysServing) {
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(stub->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+// What `grpcurl -plaintext host:port list` and `describe` do: the reflection stream names both
+// services and serves the API's file descriptor.
+TEST_F(CardFlowTest, ReflectionListsTheServicesLikeGrpcurl) {
+  namespace reflection = grpc::reflection::v1alpha;
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = reflection::ServerReflection::NewStub(channel);
+  grpc::ClientContext context;
+  auto stream = stub->ServerReflectionInfo(&context);
+  reflection::ServerReflectionRequest list;
+  list.set_list_services("");
+  ASSERT_TRUE(stream->Write(list));
+  reflection::ServerReflectionResponse listed;
+  ASSERT_TRUE(stream->Read(&listed));
+  std::set<std::string> services;
+  for (const auto& s : listed.list_services_response().service()) services.insert(s.name());
+  EXPECT_TRUE(services.count("payments.instruments.v1.PaymentInstrumentService"));
+  EXPECT_TRUE(services.count("grpc.health.v1.Health"));
+
+  reflection::ServerReflectionRequest describe;
+  describe.set_file_containing_symbol("payments.instruments.v1.PaymentInstrumentService");
+  ASSERT_TRUE(stream->Write(describe));
+  reflection::ServerReflectionResponse described;
+  ASSERT_TRUE(stream->Read(&described));
+  EXPECT_GT(described.file_descriptor_response().file_descriptor_proto_size(), 0);
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(CardFlowTest, MalformedJsonIs400) {
+  auto errors = ExpectFinixError(Post("/payment_instruments", "{\"type\": "), 400);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["code"], "BAD_REQUEST");
+}
+
+TEST_F(CardFlowTest, InvalidFieldsAreAllReportedAs422) {
+  nlohmann::json body = CardBody();
+  body["number"] = "4111111111111112";  // Luhn fails
+  body["expiration_month"] = 13;
+  body.erase("identity");
+  auto errors = ExpectFinixError(Post("/payment_instruments", body.dump()), 422);
+  std::set<std::string> fields;
+  for (const auto& e : errors) {
+    EXPECT_EQ(e["code"], "INVALID_FIELD");
+    fields.insert(e["field"].get<std::string>());
+  }
+  EXPECT_EQ(fields, (std::set<std::string>{"number", "expiration_month", "identity"}));
+}
+
+TEST_F(CardFlowTest, WrongJsonTypesAre422) {
+  nlohmann::json body = CardBody();
+  body["expiration_year"] = "2040";
+  auto errors = ExpectFinixError(Post("/payment_instruments", body.dump()), 422);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["field"], "expiration_year");
+}
+
+TEST_F(CardFlowTest, BodyOverTheLimitIs413) {
+  auto errors =
+      ExpectFinixError(Post("/payment_instruments", std::string(9000, ' ') + "{}"), 413);
+  ASSERT_EQ(errors.size(), 1u);
+}
+
+TEST_F(CardFlowTest, MissingOrWrongCredentialsAre401) {
+  auto no_auth = HttpCall(sys->http_port, "GET", "/payment_instruments/PIx");
+  ASSERT_TRUE(no_auth.ok());
+  EXPECT_EQ(ExpectFinixError(*no_auth, 401)[0]["code"], "UNKNOWN");
+  auto wrong = HttpCall(sys->http_port, "GET", "/payment_instruments/PIx", "",
+                        {{"Authorization", "Basic " + absl::Base64Escape("USnobody:guess")}});
+  ASSERT_TRUE(wrong.ok());
+  ExpectFinixError(*wrong, 401);
+}
+
+TEST_F(CardFlowTest, UnknownInstrumentRouteAndMethodAreEnveloped) {
+  EXPECT_EQ(ExpectFinixError(Get("/payment_instruments/PIdoesnotexist"), 404)[0]["code"],
+            "NOT_FOUND");
+  EXPECT_EQ(ExpectFinixError(Get("/no/such/route"), 404)[0]["code"], "NOT_FOUND");
+  auto deleted = HttpCall(sys->http_port, "DELETE", "/payment_instruments/PIx", "",
+                          {{"Authorization", sys->basic_auth}});
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_EQ(ExpectFinixError(*deleted, 405)[0]["code"], "METHOD_NOT_ALLOWED");
+}
+
+// Last in the file: it stops the system. ctest runs every test in its own process, so this test
+// sends its own secrets through before scanning the logs.
+TEST_F(CardFlowTest, SigtermStopsCleanlyAndLogsHoldNoSecrets) {
+  ASSERT_EQ(Post("/payment_instruments", CardBody().dump()).status, 201);
+  nlohmann::json rejected = CardBody();
+  rejected["number"] = "4111111111111112";
+  ASSERT_EQ(Post("/payment_instruments", rejected.dump()).status, 422);
+  auto gateway_exit = sys->gateway->Stop(SIGTERM, absl::Seconds(30));
+  auto server_exit = sys->server->Stop(SIGTERM, absl::Seconds(30));
+  ASSERT_TRUE(gateway_exit.ok()) << gateway_exit.status();
+  ASSERT_TRUE(server_exit.ok()) << server_exit.status();
+  EXPECT_EQ(*gateway_exit, 0);
+  EXPECT_EQ(*server_exit, 0);
+  for (const char* log : {"/pi-server.log", "/pi-gateway.log"}) {
+    std::string text = testing::ReadFile(sys->dir + log);
+    EXPECT_THAT(text, HasSubstr("\"request_id\":\"")) << log << " has no request log line";
+    EXPECT_THAT(text, Not(HasSubstr(kPan))) << log;
+    EXPECT_THAT(text, Not(HasSubstr("4111111111111112"))) << log;
+    EXPECT_THAT(text, Not(HasSubstr(sys->basic_auth.substr(6)))) << log;
+  }
+}
+
+}  // namespace
+}  // namespace pi

@@ -1,0 +1,201 @@
+// PgInstrumentRepository, PgCredentialRepository, the worker pool and the migrator against the
+// real throwaway PostgreSQL cluster of the `postgres` fixture.
+#include "services/instruments/storage/pg_instrument_repository.h"
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "absl/time/clock.h"
+#include "services/common/error.h"
+#include "services/instruments/storage/migrator.h"
+#include "services/instruments/storage/pg_admin_store.h"
+#include "services/instruments/storage/pg_credential_repository.h"
+#include "tests/support/test_database.h"
+
+namespace pi::instruments::storage {
+namespace {
+
+using domain::Instrument;
+using domain::InstrumentRecord;
+
+std::string UniqueId(absl::string_view prefix) {
+  static std::atomic<int> counter{0};
+  return absl::StrCat(prefix, "test", absl::ToUnixNanos(absl::Now()), "x", counter++);
+}
+
+std::vector<PreparedStatement> AllStatements() {
+  std::vector<PreparedStatement> s = PgInstrumentRepository::Statements();
+  for (auto& c : PgCredentialRepository::Statements()) s.push_back(c);
+  return s;
+}
+
+class PgRepositoryTest : public ::testing::Test {
+ protected:
+  PgRepositoryTest()
+      : pool_({pi::testing::TestDatabaseUrl(), 2, 64, AllStatements()}),
+        instruments_(pool_),
+        credentials_(pool_) {}
+
+  void SetUp() override {
+    application_id_ = UniqueId("AP");
+    NewApplication app{application_id_, "test", UniqueId("US"), domain::Role::kMerchant,
+                       std::string(32, 'h')};
+    credential_id_ = app.credential_id;
+    ASSERT_TRUE(CreateApplication(pi::testing::TestDatabaseUrl(), app).ok());
+  }
+
+  InstrumentRecord Card(const std::string& id) {
+    InstrumentRecord record;
+    Instrument& i = record.instrument;
+    i.id = id;
+    i.application_id = application_id_;
+    i.identity_id = "IDowner";
+    i.holder_name = "Amy White";
+    i.tags = {{"card_name", "Business Card"}};
+    i.address = domain::Address{"900 Metro Center Blv", "", "San Francisco", "CA", "94404", "USA"};
+    i.card = domain::MaskedCard{"520082", "8210", domain::CardBrand::kMastercard, 12, 2029};
+    i.create_time = absl::FromUnixMicros(1700000000123456);
+    i.update_time = i.create_time;
+    record.number_ciphertext = std::string("\x01\x00\x00\x00\x01 sealed \x00 bytes", 21);
+    return record;
+  }
+
+  absl::Status Insert(InstrumentRecord record) {
+    std::promise<absl::Status> done;
+    instruments_.Insert(std::move(record), [&](absl::Status s) { done.set_value(std::move(s)); });
+    return done.get_future().get();
+  }
+
+  absl::StatusOr<Instrument> Find(const std::string& application, const std::string& id) {
+    std::promise<absl::StatusOr<Instrument>> done;
+    instruments_.Find(application, id,
+                      [&](absl::StatusOr<Instrument> r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  }
+
+  PgWorkerPool pool_;
+  PgInstrumentRepository instruments_;
+  PgCredentialRepository credentials_;
+  std::string application_id_;
+  std::string credential_id_;
+};
+
+TEST_F(PgRepositoryTest, InsertedInstrumentReadsBackUnchanged) {
+  InstrumentRecord record = Card(UniqueId("PI"));
+  Instrument expected = record.instrument;
+  ASSERT_TRUE(Insert(std::move(record)).ok());
+  absl::StatusOr<Instrument> found = Find(application_id_, expected.id);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, expected);
+}
+
+TEST_F(PgRepositoryTest, StoresCiphertextBytesExactly) {
+  InstrumentRecord record = Card(UniqueId("PI"));
+  std::string id = record.instrument.id;
+  std::string ciphertext = record.number_ciphertext;
+  ASSERT_TRUE(Insert(std::move(record)).ok());
+  pqxx::connection c(pi::testing::TestDatabaseUrl());
+  pqxx::work txn(c);
+  pqxx::result rows = txn.exec_params(
+      "SELECT number_ciphertext FROM payment_instruments WHERE id = $1", id);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(pqxx::binarystring(rows[0][0]).str(), ciphertext);
+}
+
+TEST_F(PgRepositoryTest, AnotherApplicationsInstrumentIsNotFound) {
+  InstrumentRecord record = Card(UniqueId("PI"));
+  std::string id = record.instrument.id;
+  ASSERT_TRUE(Insert(std::move(record)).ok());
+  absl::StatusOr<Instrument> found = Find("APsomeoneelse", id);
+  EXPECT_EQ(found.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(common::ErrorReasonOf(found.status()), "RESOURCE_NOT_FOUND");
+}
+
+TEST_F(PgRepositoryTest, DuplicateIdIsAlreadyExists) {
+  std::string id = UniqueId("PI");
+  ASSERT_TRUE(Insert(Card(id)).ok());
+  EXPECT_EQ(Insert(Card(id)).code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(PgRepositoryTest, InstrumentWithoutAddressKeepsItAbsent) {
+  InstrumentRecord record = Card(UniqueId("PI"));
+  record.instrument.address.reset();
+  record.instrument.tags.clear();
+  std::string id = record.instrument.id;
+  ASSERT_TRUE(Insert(std::move(record)).ok());
+  absl::StatusOr<Instrument> found = Find(application_id_, id);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->address.has_value());
+  EXPECT_TRUE(found->tags.empty());
+}
+
+TEST_F(PgRepositoryTest, FindsCredentialWithRoleAndHash) {
+  std::promise<absl::StatusOr<domain::StoredCredential>> done;
+  credentials_.FindCredential(credential_id_, [&](absl::StatusOr<domain::StoredCredential> r) {
+    done.set_value(std::move(r));
+  });
+  absl::StatusOr<domain::StoredCredential> found = done.get_future().get();
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->application_id, application_id_);
+  EXPECT_EQ(found->role, domain::Role::kMerchant);
+  EXPECT_EQ(found->secret_hash, std::string(32, 'h'));
+  EXPECT_FALSE(found->revoked);
+}
+
+TEST_F(PgRepositoryTest, UnknownCredentialIsNotFound) {
+  std::promise<absl::StatusOr<domain::StoredCredential>> done;
+  credentials_.FindCredential("USnobody", [&](absl::StatusOr<domain::StoredCredential> r) {
+    done.set_value(std::move(r));
+  });
+  EXPECT_EQ(done.get_future().get().status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(PgWorkerPoolTest, UnreachableDatabaseFailsFastWithUnavailable) {
+  PgWorkerPool pool({"host=/nonexistent-socket-dir port=1 dbname=pi connect_timeout=1", 1, 8,
+                     PgInstrumentRepository::Statements()});
+  PgInstrumentRepository repository(pool);
+  std::promise<absl::StatusOr<Instrument>> done;
+  repository.Find("AP", "PI", [&](absl::StatusOr<Instrument> r) { done.set_value(std::move(r)); });
+  EXPECT_EQ(done.get_future().get().status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(PgWorkerPoolTest, FullQueueIsResourceExhausted) {
+  PgWorkerPool pool({pi::testing::TestDatabaseUrl(), 1, 1, {}});
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> first_running;
+  // The first job occupies the only worker; the second fills the queue; the third is refused.
+  pool.Submit([&, released](absl::StatusOr<PgSession*>) {
+    first_running.set_value();
+    released.wait();
+  });
+  first_running.get_future().wait();
+  pool.Submit([](absl::StatusOr<PgSession*>) {});
+  absl::Status third;
+  pool.Submit([&](absl::StatusOr<PgSession*> s) { third = s.status(); });
+  release.set_value();
+  EXPECT_EQ(third.code(), absl::StatusCode::kResourceExhausted);
+}
+
+TEST(MigratorTest, SecondRunAppliesNothing) {
+  absl::StatusOr<MigrationResult> again =
+      ApplyMigrations(pi::testing::TestDatabaseUrl(), pi::testing::MigrationsDir());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->applied, 0);
+  EXPECT_GE(again->current_version, 1);
+}
+
+TEST(MigratorTest, BadlyNamedFileIsRejected) {
+  std::string dir = ::testing::TempDir() + "/bad-migrations";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/first.sql") << "SELECT 1;";
+  absl::StatusOr<MigrationResult> result = ApplyMigrations(pi::testing::TestDatabaseUrl(), dir);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace pi::instruments::storage

@@ -1,0 +1,51 @@
+#include "tests/support/http_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "absl/strings/ascii.h"
+
+namespace pi::testing {
+
+absl::StatusOr<HttpReply> HttpCall(int port, const std::string& method, const std::string& target,
+                                   const std::string& body,
+                                   const std::map<std::string, std::string>& headers) {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  namespace net = boost::asio;
+  try {
+    net::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"),
+                                          static_cast<unsigned short>(port)));
+    stream.expires_after(std::chrono::seconds(30));
+    http::request<http::string_body> request(http::string_to_verb(method), target, 11);
+    request.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) request.set(name, value);
+    request.body() = body;
+    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+      request.prepare_payload();
+    }
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(16 * 1024 * 1024);
+    http::read(stream, buffer, parser);
+    HttpReply reply;
+    reply.status = parser.get().result_int();
+    for (const auto& field : parser.get()) {
+      reply.headers[absl::AsciiStrToLower(std::string(field.name_string()))] =
+          std::string(field.value());
+    }
+    reply.body = parser.get().body();
+    beast::error_code ignored;
+    stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    return reply;
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(e.what());
+  }
+}
+
+}  // namespace pi::testing

@@ -1,0 +1,27 @@
+// A minimal blocking HTTP/1.1 client over loopback for end-to-end and contract tests
+// (Boost.Beast), so tests speak real HTTP to the real gateway.
+#ifndef PI_TESTS_SUPPORT_HTTP_CLIENT_H_
+#define PI_TESTS_SUPPORT_HTTP_CLIENT_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace pi::testing {
+
+struct HttpReply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+// One request on a fresh connection to 127.0.0.1:`port`. `headers` are sent as given
+// (Content-Length is computed). UNAVAILABLE when the connection fails.
+absl::StatusOr<HttpReply> HttpCall(int port, const std::string& method, const std::string& target,
+                                   const std::string& body = "",
+                                   const std::map<std::string, std::string>& headers = {});
+
+}  // namespace pi::testing
+
+#endif  // PI_TESTS_SUPPORT_HTTP_CLIENT_H_

@@ -1,0 +1,20 @@
+// The throwaway PostgreSQL cluster the `postgres` ctest fixture starts (scripts/pg-cluster.sh):
+// its conninfo is in $PI_TEST_STATE_DIR/pg/url. Integration and end-to-end tests call
+// TestDatabaseUrl() and skip nothing: a missing cluster is a test failure, not a skip.
+#ifndef PI_TESTS_SUPPORT_TEST_DATABASE_H_
+#define PI_TESTS_SUPPORT_TEST_DATABASE_H_
+
+#include <string>
+
+namespace pi::testing {
+
+// The conninfo of the test cluster, after applying every migration once per process.
+// Aborts the test binary with a clear message when the cluster is not running.
+const std::string& TestDatabaseUrl();
+
+// The repository's db/migrations directory.
+std::string MigrationsDir();
+
+}  // namespace pi::testing
+
+#endif  // PI_TESTS_SUPPORT_TEST_DATABASE_H_
