@@ -1,7 +1,5 @@
 // pi-gateway: the vendors' REST dialects in front of pi-server. Configuration and wiring only.
 // Holds no keys and no database; forwards `authorization` untouched.
-#include <signal.h>
-
 #include <fstream>
 #include <iostream>
 
@@ -14,6 +12,7 @@
 #include "gateway/server/http_server.h"
 #include "gateway/server/router.h"
 #include "services/common/json_log.h"
+#include "services/common/termination_signal.h"
 
 extern char** environ;
 
@@ -45,11 +44,7 @@ int Run(const std::vector<std::string>& args) {
     return 2;
   }
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  common::BlockTerminationSignals();
 
   core::InstrumentClient client(
       grpc::CreateChannel(config->grpc_target, grpc::InsecureChannelCredentials()),
@@ -69,8 +64,7 @@ int Run(const std::vector<std::string>& args) {
   common::LogJson("info", "pi-gateway listening",
                   {{"port", *port}, {"grpc_target", config->grpc_target}});
 
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  int signal_number = common::WaitForTerminationSignal();
   common::LogJson("info", "shutting down", {{"signal", signal_number}});
   shutting_down.store(true);
   http.Shutdown(config->shutdown_grace);

@@ -1,7 +1,6 @@
 // pi-server: the only process that sees card numbers, keys and the database.
 // Configuration and wiring only; see server_config.h for settings and admin_commands.h for the
 // admin CLI.
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -16,6 +15,7 @@
 
 #include "absl/time/clock.h"
 #include "services/common/json_log.h"
+#include "services/common/termination_signal.h"
 #include "services/instruments/admin_commands.h"
 #include "services/instruments/api/health_handler.h"
 #include "services/instruments/api/payment_instrument_handler.h"
@@ -65,12 +65,8 @@ int Serve(const std::vector<std::string>& args) {
     return 2;
   }
 
-  // Signals are taken synchronously by sigwait below; block them before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Signals are taken synchronously below; block them before any thread starts.
+  common::BlockTerminationSignals();
 
   std::vector<storage::PreparedStatement> statements = storage::PgInstrumentRepository::Statements();
   for (auto& s : storage::PgCredentialRepository::Statements()) statements.push_back(s);
@@ -109,8 +105,7 @@ int Serve(const std::vector<std::string>& args) {
   common::LogJson("info", "pi-server listening",
                   {{"grpc_address", config->grpc_address}, {"port", port}});
 
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  int signal_number = common::WaitForTerminationSignal();
   common::LogJson("info", "shutting down", {{"signal", signal_number}});
   health.SetShuttingDown();
   absl::SleepFor(config->drain_delay);

@@ -46,6 +46,15 @@ server::Response JsonResponse(status s, const nlohmann::ordered_json& body, cons
   return response;
 }
 
+// The exchange ends when the handler returns; the reply rendered later keeps only what it needs.
+std::shared_ptr<Exchange> ReplyContext(const Exchange& exchange) {
+  auto reply = std::make_shared<Exchange>();
+  reply->request.version(exchange.request.version());
+  reply->path = exchange.path;
+  reply->request_id = exchange.request_id;
+  return reply;
+}
+
 class FinixHandlers {
  public:
   FinixHandlers(core::InstrumentClient& client, FinixOptions options)
@@ -62,11 +71,7 @@ class FinixHandlers {
     std::vector<core::ShapeError> shape_errors;
     v1::CreatePaymentInstrumentRequest request = ParseCreatePaymentInstrument(*body, shape_errors);
     if (!shape_errors.empty()) return respond(RenderShapeErrors(shape_errors, exchange, options_));
-    // The exchange ends when we respond; keep what the reply needs.
-    auto reply_context = std::make_shared<Exchange>();
-    reply_context->request.version(exchange.request.version());
-    reply_context->path = exchange.path;
-    reply_context->request_id = exchange.request_id;
+    auto reply_context = ReplyContext(exchange);
     client_.CreatePaymentInstrument(
         Metadata(exchange), std::move(request),
         [this, reply_context, respond](const grpc::Status& s, v1::PaymentInstrument&& created) {
@@ -86,10 +91,7 @@ class FinixHandlers {
     }
     v1::GetPaymentInstrumentRequest request;
     request.set_name(absl::StrCat("paymentInstruments/", id));
-    auto reply_context = std::make_shared<Exchange>();
-    reply_context->request.version(exchange.request.version());
-    reply_context->path = exchange.path;
-    reply_context->request_id = exchange.request_id;
+    auto reply_context = ReplyContext(exchange);
     client_.GetPaymentInstrument(
         Metadata(exchange), std::move(request),
         [this, reply_context, respond](const grpc::Status& s, v1::PaymentInstrument&& found) {

@@ -10,77 +10,70 @@ namespace {
 
 constexpr absl::string_view kService = "payments.instruments.v1.PaymentInstrumentService/";
 
-std::string MethodName(absl::string_view method) { return absl::StrCat(kService, method); }
-
 }  // namespace
+
+template <typename Then>
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::Authenticated(
+    grpc::CallbackServerContext* context, absl::string_view method, Then then) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto* rpc = new RpcContext(context, reactor, absl::StrCat(kService, method));
+  authenticator_.Authenticate(rpc->authorization(),
+                              [rpc, then = std::move(then)](absl::StatusOr<domain::Caller> caller) {
+                                if (!caller.ok()) return rpc->Finish(caller.status());
+                                rpc->set_application_id(caller->application_id);
+                                then(rpc, *caller);
+                              });
+  return reactor;
+}
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreatePaymentInstrument(
     grpc::CallbackServerContext* context, const v1::CreatePaymentInstrumentRequest* request,
     v1::PaymentInstrument* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto* rpc = new RpcContext(context, reactor, MethodName("CreatePaymentInstrument"));
-  authenticator_.Authenticate(
-      rpc->authorization(),
-      [this, rpc, request, response](absl::StatusOr<domain::Caller> caller) {
-        if (!caller.ok()) return rpc->Finish(caller.status());
-        rpc->set_application_id(caller->application_id);
-        const v1::PaymentInstrument& in = request->payment_instrument();
-        if (!request->token().empty() || in.type() != v1::PAYMENT_CARD || !in.has_card()) {
-          // Bank accounts, wallets and token association come with the lifecycle issue.
-          if (in.type() == v1::INSTRUMENT_TYPE_UNSPECIFIED && request->token().empty()) {
-            return rpc->Finish(common::InvalidFields(
-                {{"payment_instrument.type", "is required"}}));
-          }
-          return rpc->Finish(common::MakeError(
-              absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
-              "only PAYMENT_CARD instruments with card data are supported so far"));
-        }
-        instruments_.CreateCard(*caller, ToNewCard(*request),
-                                [rpc, response](absl::StatusOr<domain::Instrument> created) {
-                                  if (created.ok()) ToProto(*created, response);
-                                  rpc->Finish(created.status());
-                                });
-      });
-  return reactor;
+  return Authenticated(context, "CreatePaymentInstrument", [this, request, response](
+                                                               RpcContext* rpc,
+                                                               const domain::Caller& caller) {
+    const v1::PaymentInstrument& in = request->payment_instrument();
+    if (request->token().empty() && in.type() == v1::INSTRUMENT_TYPE_UNSPECIFIED) {
+      return rpc->Finish(common::InvalidFields({{"payment_instrument.type", "is required"}}));
+    }
+    if (!request->token().empty() || in.type() != v1::PAYMENT_CARD || !in.has_card()) {
+      // Bank accounts, wallets and token association come with the lifecycle issue.
+      return rpc->Finish(
+          common::MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
+                            "only PAYMENT_CARD instruments with card data are supported so far"));
+    }
+    instruments_.CreateCard(caller, ToNewCard(*request),
+                            [rpc, response](absl::StatusOr<domain::Instrument> created) {
+                              if (created.ok()) ToProto(*created, response);
+                              rpc->Finish(created.status());
+                            });
+  });
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::GetPaymentInstrument(
     grpc::CallbackServerContext* context, const v1::GetPaymentInstrumentRequest* request,
     v1::PaymentInstrument* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto* rpc = new RpcContext(context, reactor, MethodName("GetPaymentInstrument"));
-  authenticator_.Authenticate(
-      rpc->authorization(),
-      [this, rpc, request, response](absl::StatusOr<domain::Caller> caller) {
-        if (!caller.ok()) return rpc->Finish(caller.status());
-        rpc->set_application_id(caller->application_id);
+  return Authenticated(
+      context, "GetPaymentInstrument",
+      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
         std::string id = InstrumentIdFromName(request->name());
         if (id.empty() || id.size() > domain::kMaxIdLength) {
-          return rpc->Finish(
-              common::InvalidFields({{"name", "must be paymentInstruments/{id}"}}));
+          return rpc->Finish(common::InvalidFields({{"name", "must be paymentInstruments/{id}"}}));
         }
-        instruments_.Get(*caller, std::move(id),
+        instruments_.Get(caller, std::move(id),
                          [rpc, response](absl::StatusOr<domain::Instrument> found) {
                            if (found.ok()) ToProto(*found, response);
                            rpc->Finish(found.status());
                          });
       });
-  return reactor;
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::NotYetImplemented(
     grpc::CallbackServerContext* context, absl::string_view method) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto* rpc = new RpcContext(context, reactor, MethodName(method));
-  authenticator_.Authenticate(rpc->authorization(),
-                              [rpc, method](absl::StatusOr<domain::Caller> caller) {
-                                if (!caller.ok()) return rpc->Finish(caller.status());
-                                rpc->set_application_id(caller->application_id);
-                                rpc->Finish(common::MakeError(
-                                    absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
-                                    absl::StrCat(method, " is not implemented yet")));
-                              });
-  return reactor;
+  return Authenticated(context, method, [method](RpcContext* rpc, const domain::Caller&) {
+    rpc->Finish(common::MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
+                                  absl::StrCat(method, " is not implemented yet")));
+  });
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::ListPaymentInstruments(

@@ -46,6 +46,12 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
       v1::RevealPaymentInstrumentResponse* response) override;
 
  private:
+  // Starts RPC `method`: its log context, then authentication. `then(rpc, caller)` runs once
+  // the caller is authenticated and must finish `rpc`; a failed authentication finishes it.
+  template <typename Then>
+  grpc::ServerUnaryReactor* Authenticated(grpc::CallbackServerContext* context,
+                                          absl::string_view method, Then then);
+
   // Authenticates, then answers UNIMPLEMENTED.
   grpc::ServerUnaryReactor* NotYetImplemented(grpc::CallbackServerContext* context,
                                               absl::string_view method);
