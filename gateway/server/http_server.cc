@@ -78,9 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec) {
     // With a body limit set, Beast refuses an over-limit Content-Length while reading headers.
     if (ec == http::error::body_limit) {
-      return FailRequest({http::status::payload_too_large,
-                          absl::StrCat("the request body exceeds ", options_.max_body_bytes,
-                                       " bytes")});
+      return FailRequest(BodyTooLarge());
     }
     if (ec == http::error::header_limit) {
       return FailRequest({http::status::request_header_fields_too_large,
@@ -100,14 +98,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnBody(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      return FailRequest({http::status::payload_too_large,
-                          absl::StrCat("the request body exceeds ", options_.max_body_bytes,
-                                       " bytes")});
+      return FailRequest(BodyTooLarge());
     }
     if (ec == beast::error::timeout) {
       return FailRequest({http::status::request_timeout, "the request body arrived too slowly"});
     }
-    if (ec) return Close();
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+        ec == net::error::eof || ec == net::error::connection_reset) {
+      return Close();
+    }
+    if (ec) return FailRequest({http::status::bad_request, "the request body is malformed"});
     stream_.expires_never();  // the handler's gRPC deadline bounds the wait from here
     BeginExchange();
     Exchange& exchange = *exchange_;
@@ -118,13 +118,19 @@ class Session : public std::enable_shared_from_this<Session> {
     router_.Dispatch(exchange, MakeResponder());
   }
 
+  HttpError BodyTooLarge() const {
+    return {http::status::payload_too_large,
+            absl::StrCat("the request body exceeds ", options_.max_body_bytes, " bytes")};
+  }
+
   // Answers a request that could not be read, in the dialect of its path, then closes.
   void FailRequest(HttpError error) {
     BeginExchange();
     Exchange& exchange = *exchange_;
     if (parser_) {
       const auto& header = parser_->get();
-      exchange.request.method(header.method());
+      // An unparsed request line has no method; Beast's method(verb::unknown) would throw.
+      if (header.method() != http::verb::unknown) exchange.request.method(header.method());
       exchange.request.target(header.target());
       exchange.request.version(header.version() == 10 ? 10 : 11);
     }

@@ -290,6 +290,16 @@ TEST_F(CardFlowTest, BodyOverTheLimitIs413) {
   ASSERT_EQ(errors.size(), 1u);
 }
 
+TEST_F(CardFlowTest, GarbageRequestLineGets400AndTheGatewayKeepsServing) {
+  auto raw = testing::RawExchange(sys->http_port, "GARBAGE\r\n\r\n");
+  ASSERT_TRUE(raw.ok()) << raw.status();
+  EXPECT_THAT(*raw, ::testing::StartsWith("HTTP/1.1 400"));
+  EXPECT_THAT(*raw, HasSubstr("\"code\":\"BAD_REQUEST\""));
+  auto health = HttpCall(sys->http_port, "GET", "/healthz");
+  ASSERT_TRUE(health.ok());
+  EXPECT_EQ(health->status, 200);
+}
+
 TEST_F(CardFlowTest, MissingOrWrongCredentialsAre401) {
   auto no_auth = HttpCall(sys->http_port, "GET", "/payment_instruments/PIx");
   ASSERT_TRUE(no_auth.ok());

@@ -48,4 +48,28 @@ absl::StatusOr<HttpReply> HttpCall(int port, const std::string& method, const st
   }
 }
 
+absl::StatusOr<std::string> RawExchange(int port, const std::string& raw) {
+  namespace beast = boost::beast;
+  namespace net = boost::asio;
+  try {
+    net::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"),
+                                          static_cast<unsigned short>(port)));
+    stream.expires_after(std::chrono::seconds(10));
+    net::write(stream, net::buffer(raw));
+    std::string received;
+    char chunk[4096];
+    beast::error_code ec;
+    for (;;) {
+      size_t n = stream.read_some(net::buffer(chunk), ec);
+      received.append(chunk, n);
+      if (ec) break;
+    }
+    return received;
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(e.what());
+  }
+}
+
 }  // namespace pi::testing

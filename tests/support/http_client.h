@@ -22,6 +22,10 @@ absl::StatusOr<HttpReply> HttpCall(int port, const std::string& method, const st
                                    const std::string& body = "",
                                    const std::map<std::string, std::string>& headers = {});
 
+// Writes `raw` bytes to a fresh connection and returns everything read until the server closes
+// it (or 10 s pass): for requests too malformed for HttpCall.
+absl::StatusOr<std::string> RawExchange(int port, const std::string& raw);
+
 }  // namespace pi::testing
 
 #endif  // PI_TESTS_SUPPORT_HTTP_CLIENT_H_
