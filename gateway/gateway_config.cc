@@ -43,12 +43,14 @@ absl::StatusOr<GatewayConfig> GatewayConfig::FromSettings(const common::Settings
   s.GetDuration("rpc_deadline", config.rpc_deadline, problems);
   s.GetDuration("shutdown_grace", config.shutdown_grace, problems);
   config.port_file = s.Get("port_file");
-  config.finix.public_base_url = s.Get("public_base_url", config.finix.public_base_url);
-  if (!absl::StartsWith(config.finix.public_base_url, "http://") &&
-      !absl::StartsWith(config.finix.public_base_url, "https://")) {
+  std::string& base = config.finix.public_base_url;
+  base = s.Get("public_base_url", base);
+  while (absl::EndsWith(base, "/")) base.pop_back();
+  if (!absl::StartsWith(base, "http://") && !absl::StartsWith(base, "https://")) {
     problems.push_back("public_base_url: must start with http:// or https://");
+  } else if (base.find("://") + 3 >= base.size()) {
+    problems.push_back("public_base_url: must name a host, e.g. https://vault.example.com");
   }
-  while (absl::EndsWith(config.finix.public_base_url, "/")) config.finix.public_base_url.pop_back();
   config.finix.prefix = s.Get("finix_prefix", "");
   if (!config.finix.prefix.empty() &&
       (config.finix.prefix.front() != '/' || config.finix.prefix.back() == '/')) {
