@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/json_log.h"
 #include "services/common/termination_signal.h"
@@ -20,6 +22,8 @@
 #include "services/instruments/api/health_handler.h"
 #include "services/instruments/api/payment_instrument_handler.h"
 #include "services/instruments/crypto/field_cipher.h"
+#include "services/instruments/domain/bin_table.h"
+#include "services/instruments/domain/verifier.h"
 #include "services/instruments/crypto/key_ring.h"
 #include "services/instruments/crypto/random_id_generator.h"
 #include "services/instruments/crypto/secret_hash.h"
@@ -50,6 +54,17 @@ void DisableCoreDumps() {
   setrlimit(RLIMIT_CORE, &none);
 }
 
+absl::StatusOr<domain::BinTable> LoadBinTable(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read BIN table ", path));
+  std::stringstream csv;
+  csv << in.rdbuf();
+  absl::StatusOr<domain::BinTable> table = domain::BinTable::Parse(csv.str());
+  if (!table.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", table.status().message()));
+  common::LogJson("info", "BIN table loaded", {{"path", path}, {"entries", table->size()}});
+  return table;
+}
+
 int Serve(const std::vector<std::string>& args) {
   DisableCoreDumps();
   absl::StatusOr<Settings> settings = Settings::Parse(ServerConfig::SettingNames(), args, environ);
@@ -62,6 +77,11 @@ int Serve(const std::vector<std::string>& args) {
   absl::StatusOr<crypto::KeyRing> keys = crypto::KeyRing::Load(config->key_file);
   if (!keys.ok()) {
     std::cerr << "pi-server: " << keys.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<domain::BinTable> bins = LoadBinTable(config->bin_table);
+  if (!bins.ok()) {
+    std::cerr << "pi-server: " << bins.status().message() << "\n";
     return 2;
   }
 
@@ -77,7 +97,9 @@ int Serve(const std::vector<std::string>& args) {
   crypto::FieldCipher cipher(*keys);
   crypto::RandomIdGenerator ids;
   crypto::Sha256SecretHasher hasher;
-  domain::InstrumentService instruments(instrument_repository, cipher, ids, [] { return absl::Now(); });
+  domain::SandboxVerifier verifier;
+  domain::InstrumentService instruments({instrument_repository, cipher, ids, *bins, verifier,
+                                         [] { return absl::Now(); }});
   domain::Authenticator authenticator(credential_repository, hasher);
   api::PaymentInstrumentHandler handler(authenticator, instruments);
   api::HealthHandler health;

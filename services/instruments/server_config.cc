@@ -2,13 +2,17 @@
 
 #include "absl/strings/str_join.h"
 
+#ifndef PI_DEFAULT_BIN_TABLE
+#define PI_DEFAULT_BIN_TABLE "services/instruments/data/sandbox_bins.csv"
+#endif
+
 namespace pi::instruments {
 
 const std::vector<std::string>& ServerConfig::SettingNames() {
   static const std::vector<std::string> kNames = {
       "database_url",    "key_file",    "grpc_address",   "port_file",
       "db_workers",      "db_queue",    "health_interval", "drain_delay",
-      "shutdown_grace"};
+      "shutdown_grace",  "bin_table"};
   return kNames;
 }
 
@@ -26,6 +30,7 @@ absl::StatusOr<ServerConfig> ServerConfig::FromSettings(const Settings& s) {
     problems.push_back("grpc_address: must be host:port, e.g. 0.0.0.0:50051");
   }
   config.port_file = s.Get("port_file");
+  config.bin_table = s.Get("bin_table", PI_DEFAULT_BIN_TABLE);
   s.GetInt("db_workers", 1, 256, config.db_workers, problems);
   s.GetInt("db_queue", 1, 1000000, config.db_queue, problems);
   s.GetDuration("health_interval", config.health_interval, problems);

@@ -24,6 +24,7 @@ struct ServerConfig {
   std::string key_file;                     // required: see crypto/key_ring.h
   std::string grpc_address = "0.0.0.0:50051";
   std::string port_file;                    // optional: the bound gRPC port is written here
+  std::string bin_table;                    // BIN CSV (domain/bin_table.h); default: sandbox table
   int db_workers = 4;                       // 1..256 connections
   int db_queue = 4096;                      // jobs waiting for a connection before refusing
   absl::Duration health_interval = absl::Seconds(1);

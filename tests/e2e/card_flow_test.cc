@@ -203,7 +203,7 @@ TEST_F(CardFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
   pqxx::connection c(testing::TestDatabaseUrl());
   pqxx::work txn(c);
   pqxx::result rows = txn.exec_params(
-      "SELECT number_ciphertext, t::text FROM payment_instruments t WHERE id = $1", id);
+      "SELECT secret_ciphertext, t::text FROM payment_instruments t WHERE id = $1", id);
   ASSERT_EQ(rows.size(), 1u);
   std::string ciphertext = pqxx::binarystring(rows[0][0]).str();
   EXPECT_GT(ciphertext.size(), 16u + 12u);
@@ -212,7 +212,8 @@ TEST_F(CardFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
   EXPECT_THAT(rows[0][1].as<std::string>(), Not(HasSubstr(absl::BytesToHexString(kPan))));
   pqxx::result cvv_columns = txn.exec(
       "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND "
-      "(column_name ILIKE '%cvv%' OR column_name ILIKE '%security_code%')");
+      "(column_name ILIKE '%cvv%' OR column_name ILIKE '%cvc%' OR "
+      " (column_name ILIKE '%security_code%' AND column_name NOT ILIKE '%\\_check'))");
   EXPECT_TRUE(cvv_columns.empty());
 }
 

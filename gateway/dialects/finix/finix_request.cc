@@ -28,6 +28,41 @@ void ReadAddress(core::JsonReader& body, v1::PaymentInstrument* out) {
   if (auto v = address->String("country")) a->set_country(*v);
 }
 
+void ReadCard(core::JsonReader& body, v1::Card* card) {
+  if (auto v = body.String("number")) card->set_number(*v);
+  if (auto v = body.String("security_code")) card->set_security_code(*v);
+  if (auto v = body.Integer("expiration_month")) card->set_expiration_month(ClampToInt32(*v));
+  if (auto v = body.Integer("expiration_year")) card->set_expiration_year(ClampToInt32(*v));
+  if (auto v = body.Boolean("account_updater_enabled")) card->set_account_updater_enabled(*v);
+  if (auto v = body.Boolean("network_token_enabled")) card->set_network_token_enabled(*v);
+}
+
+// Seed 002's bank fields: `bank_code` is the US routing number.
+void ReadBankAccount(core::JsonReader& body, v1::BankAccount* bank,
+                     std::vector<core::ShapeError>& errors) {
+  if (auto v = body.String("account_number")) bank->set_account_number(*v);
+  if (auto v = body.String("bank_code")) bank->set_routing_number(*v);
+  if (auto v = body.String("institution_number")) bank->set_institution_number(*v);
+  if (auto v = body.String("transit_number")) bank->set_transit_number(*v);
+  if (auto v = body.String("country")) bank->set_country(*v);
+  if (auto v = body.String("currency")) bank->set_currency(*v);
+  if (auto v = body.String("account_type")) {
+    v1::BankAccountType type;
+    if (v1::BankAccountType_Parse(*v, &type) && type != v1::BANK_ACCOUNT_TYPE_UNSPECIFIED) {
+      bank->set_account_type(type);
+    } else {
+      errors.push_back({"account_type", "must be one of CHECKING, SAVINGS, BUSINESS_CHECKING, "
+                                        "PERSONAL_CHECKING"});
+    }
+  }
+}
+
+void ReadWallet(core::JsonReader& body, v1::Wallet* wallet) {
+  if (auto v = body.String("third_party_token")) wallet->set_third_party_token(*v);
+  if (auto v = body.String("third_party")) wallet->set_third_party(*v);
+  if (auto v = body.String("merchant_identity")) wallet->set_merchant_identity(*v);
+}
+
 }  // namespace
 
 v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
@@ -52,14 +87,20 @@ v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
   // A hosted-fields token to associate (seed 003): {"type": "TOKEN", "token": "TK..."}.
   if (auto v = body.String("token")) request.set_token(*v);
 
-  if (out->type() == v1::PAYMENT_CARD) {
-    v1::Card* card = out->mutable_card();
-    if (auto v = body.String("number")) card->set_number(*v);
-    if (auto v = body.String("security_code")) card->set_security_code(*v);
-    if (auto v = body.Integer("expiration_month")) card->set_expiration_month(ClampToInt32(*v));
-    if (auto v = body.Integer("expiration_year")) card->set_expiration_year(ClampToInt32(*v));
-    if (auto v = body.Boolean("account_updater_enabled")) card->set_account_updater_enabled(*v);
-    if (auto v = body.Boolean("network_token_enabled")) card->set_network_token_enabled(*v);
+  switch (out->type()) {
+    case v1::PAYMENT_CARD:
+      ReadCard(body, out->mutable_card());
+      break;
+    case v1::BANK_ACCOUNT:
+      ReadBankAccount(body, out->mutable_bank_account(), errors);
+      break;
+    case v1::APPLE_PAY:
+    case v1::GOOGLE_PAY:
+    case v1::TOKEN:
+      if (request.token().empty()) ReadWallet(body, out->mutable_wallet());
+      break;
+    default:
+      break;
   }
   return request;
 }

@@ -57,6 +57,18 @@ std::string AddressVerification(v1::AddressVerification v) {
   }
 }
 
+// Finix reports the issuer's country as USA, NON_USA or UNKNOWN.
+std::string IssuerCountry(const std::string& alpha3) {
+  if (alpha3.empty()) return "UNKNOWN";
+  return alpha3 == "USA" ? "USA" : "NON_USA";
+}
+
+std::string BankValidation(v1::BankAccountValidationCheck check) {
+  return check == v1::BANK_ACCOUNT_VALIDATION_CHECK_UNSPECIFIED
+             ? "NOT_ATTEMPTED"
+             : v1::BankAccountValidationCheck_Name(check);
+}
+
 nlohmann::ordered_json Address(const v1::PaymentInstrument& instrument) {
   if (!instrument.has_address()) return nullptr;
   const v1::Address& a = instrument.address();
@@ -98,9 +110,25 @@ nlohmann::ordered_json RenderPaymentInstrument(const v1::PaymentInstrument& inst
     out["card_type"] = CardType(card.card_type());
     out["expiration_month"] = card.expiration_month();
     out["expiration_year"] = card.expiration_year();
-    out["issuer_country"] = card.issuer_country().empty() ? "UNKNOWN" : card.issuer_country();
+    out["issuer_country"] = IssuerCountry(card.issuer_country());
     out["security_code_verification"] = SecurityCodeVerification(card.security_code_verification());
     out["address_verification"] = AddressVerification(card.address_verification());
+    out["account_updater_enabled"] = card.account_updater_enabled();
+    out["network_token_enabled"] = card.network_token_enabled();
+  }
+  if (instrument.has_bank_account()) {
+    const v1::BankAccount& bank = instrument.bank_account();
+    out["account_type"] = v1::BankAccountType_Name(bank.account_type());
+    out["bank_code"] = OrNull(bank.routing_number());
+    out["masked_account_number"] = bank.masked_account_number();
+    out["country"] = bank.country();
+    if (!bank.institution_number().empty()) out["institution_number"] = bank.institution_number();
+    if (!bank.transit_number().empty()) out["transit_number"] = bank.transit_number();
+    out["bank_account_validation_check"] = BankValidation(bank.validation_check());
+  }
+  if (instrument.has_wallet()) {
+    out["third_party"] = OrNull(instrument.wallet().third_party());
+    out["merchant_identity"] = instrument.wallet().merchant_identity();
   }
   out["_links"] = {
       {"self", Href(self)},

@@ -32,21 +32,30 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreatePaymentInstrument(
   return Authenticated(context, "CreatePaymentInstrument", [this, request, response](
                                                                RpcContext* rpc,
                                                                const domain::Caller& caller) {
-    const v1::PaymentInstrument& in = request->payment_instrument();
-    if (request->token().empty() && in.type() == v1::INSTRUMENT_TYPE_UNSPECIFIED) {
-      return rpc->Finish(common::InvalidFields({{"payment_instrument.type", "is required"}}));
+    auto reply = [rpc, response](absl::StatusOr<domain::Instrument> created) {
+      if (created.ok()) ToProto(*created, response);
+      rpc->Finish(created.status());
+    };
+    if (!request->token().empty()) {
+      // Associating a hosted-fields token comes with the lifecycle issue.
+      return rpc->Finish(common::MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
+                                           "token association is not implemented yet"));
     }
-    if (!request->token().empty() || in.type() != v1::PAYMENT_CARD || !in.has_card()) {
-      // Bank accounts, wallets and token association come with the lifecycle issue.
-      return rpc->Finish(
-          common::MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
-                            "only PAYMENT_CARD instruments with card data are supported so far"));
+    switch (request->payment_instrument().type()) {
+      case v1::PAYMENT_CARD:
+        return instruments_.CreateCard(caller, ToNewCard(*request), std::move(reply));
+      case v1::BANK_ACCOUNT:
+        return instruments_.CreateBankAccount(caller, ToNewBankAccount(*request),
+                                              std::move(reply));
+      case v1::APPLE_PAY:
+      case v1::GOOGLE_PAY:
+      case v1::TOKEN:
+        return instruments_.CreateWallet(caller, ToNewWallet(*request), std::move(reply));
+      default:
+        return rpc->Finish(common::InvalidFields(
+            {{"payment_instrument.type",
+              "is required: PAYMENT_CARD, BANK_ACCOUNT, APPLE_PAY, GOOGLE_PAY or TOKEN"}}));
     }
-    instruments_.CreateCard(caller, ToNewCard(*request),
-                            [rpc, response](absl::StatusOr<domain::Instrument> created) {
-                              if (created.ok()) ToProto(*created, response);
-                              rpc->Finish(created.status());
-                            });
   });
 }
 

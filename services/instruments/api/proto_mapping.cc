@@ -1,5 +1,7 @@
 #include "services/instruments/api/proto_mapping.h"
 
+#include <optional>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
@@ -40,6 +42,103 @@ v1::InstrumentType ToProto(domain::InstrumentType type) {
   return v1::INSTRUMENT_TYPE_UNSPECIFIED;
 }
 
+v1::CardType ToProto(domain::CardType type) {
+  switch (type) {
+    case domain::CardType::kCredit:
+      return v1::CREDIT;
+    case domain::CardType::kDebit:
+      return v1::DEBIT;
+    case domain::CardType::kHsaFsa:
+      return v1::HSA_FSA;
+    case domain::CardType::kNonReloadablePrepaid:
+      return v1::NON_RELOADABLE_PREPAID;
+    case domain::CardType::kReloadablePrepaid:
+      return v1::RELOADABLE_PREPAID;
+    case domain::CardType::kUnknown:
+      return v1::UNKNOWN_CARD_TYPE;
+  }
+  return v1::UNKNOWN_CARD_TYPE;
+}
+
+v1::SecurityCodeVerification ToProto(domain::SecurityCodeCheck check) {
+  switch (check) {
+    case domain::SecurityCodeCheck::kMatched:
+      return v1::SECURITY_CODE_MATCHED;
+    case domain::SecurityCodeCheck::kUnmatched:
+      return v1::SECURITY_CODE_UNMATCHED;
+    case domain::SecurityCodeCheck::kUnknown:
+      return v1::SECURITY_CODE_UNKNOWN;
+  }
+  return v1::SECURITY_CODE_UNKNOWN;
+}
+
+v1::AddressVerification ToProto(domain::AddressCheck check) {
+  switch (check) {
+    case domain::AddressCheck::kNotSupported:
+      return v1::ADDRESS_NOT_SUPPORTED;
+    case domain::AddressCheck::kNoAddress:
+      return v1::NO_ADDRESS;
+    case domain::AddressCheck::kNoMatch:
+      return v1::NO_MATCH;
+    case domain::AddressCheck::kPostalCodeAndStreetMatch:
+      return v1::POSTAL_CODE_AND_STREET_MATCH;
+    case domain::AddressCheck::kPostalCodeMatch:
+      return v1::POSTAL_CODE_MATCH;
+    case domain::AddressCheck::kStreetMatch:
+      return v1::STREET_MATCH;
+    case domain::AddressCheck::kUnknown:
+      return v1::ADDRESS_UNKNOWN;
+  }
+  return v1::ADDRESS_UNKNOWN;
+}
+
+v1::BankAccountType ToProto(domain::BankAccountType type) {
+  switch (type) {
+    case domain::BankAccountType::kChecking:
+      return v1::CHECKING;
+    case domain::BankAccountType::kSavings:
+      return v1::SAVINGS;
+    case domain::BankAccountType::kBusinessChecking:
+      return v1::BUSINESS_CHECKING;
+    case domain::BankAccountType::kPersonalChecking:
+      return v1::PERSONAL_CHECKING;
+  }
+  return v1::BANK_ACCOUNT_TYPE_UNSPECIFIED;
+}
+
+std::optional<domain::BankAccountType> ToDomain(v1::BankAccountType type) {
+  switch (type) {
+    case v1::CHECKING:
+      return domain::BankAccountType::kChecking;
+    case v1::SAVINGS:
+      return domain::BankAccountType::kSavings;
+    case v1::BUSINESS_CHECKING:
+      return domain::BankAccountType::kBusinessChecking;
+    case v1::PERSONAL_CHECKING:
+      return domain::BankAccountType::kPersonalChecking;
+    default:
+      return std::nullopt;
+  }
+}
+
+v1::BankAccountValidationCheck ToProto(domain::BankValidationCheck check) {
+  switch (check) {
+    case domain::BankValidationCheck::kValid:
+      return v1::VALID;
+    case domain::BankValidationCheck::kInvalid:
+      return v1::INVALID;
+    case domain::BankValidationCheck::kInconclusive:
+      return v1::INCONCLUSIVE;
+    case domain::BankValidationCheck::kNotAttempted:
+      return v1::NOT_ATTEMPTED;
+  }
+  return v1::NOT_ATTEMPTED;
+}
+
+common::Secret SecretOf(const std::string& value) {
+  return common::Secret(value.data(), value.size());
+}
+
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
 }
@@ -70,6 +169,8 @@ v1::CardBrand ToProto(domain::CardBrand brand) {
       return v1::ELO;
     case domain::CardBrand::kHipercard:
       return v1::HIPERCARD;
+    case domain::CardBrand::kVpay:
+      return v1::VPAY;
     case domain::CardBrand::kUnknown:
       return v1::UNKNOWN_BRAND;
   }
@@ -80,15 +181,50 @@ domain::NewCard ToNewCard(const v1::CreatePaymentInstrumentRequest& request) {
   const v1::PaymentInstrument& in = request.payment_instrument();
   domain::NewCard card;
   card.identity_id = in.identity();
-  card.number = common::Secret(in.card().number().data(), in.card().number().size());
-  card.security_code =
-      common::Secret(in.card().security_code().data(), in.card().security_code().size());
+  card.number = SecretOf(in.card().number());
+  card.security_code = SecretOf(in.card().security_code());
   card.expiration_month = in.card().expiration_month();
   card.expiration_year = in.card().expiration_year();
   card.holder_name = in.holder_name();
   if (in.has_address()) card.address = ToDomain(in.address());
   card.tags.insert(in.tags().begin(), in.tags().end());
+  card.account_updater_enabled = in.card().account_updater_enabled();
+  card.network_token_enabled = in.card().network_token_enabled();
   return card;
+}
+
+domain::NewBankAccount ToNewBankAccount(const v1::CreatePaymentInstrumentRequest& request) {
+  const v1::PaymentInstrument& in = request.payment_instrument();
+  const v1::BankAccount& bank = in.bank_account();
+  domain::NewBankAccount account;
+  account.identity_id = in.identity();
+  account.account_number = SecretOf(bank.account_number());
+  account.routing_number = bank.routing_number();
+  account.institution_number = bank.institution_number();
+  account.transit_number = bank.transit_number();
+  account.account_type = ToDomain(bank.account_type());
+  account.country = bank.country();
+  account.currency = bank.currency();
+  account.holder_name = in.holder_name();
+  if (in.has_address()) account.address = ToDomain(in.address());
+  account.tags.insert(in.tags().begin(), in.tags().end());
+  return account;
+}
+
+domain::NewWallet ToNewWallet(const v1::CreatePaymentInstrumentRequest& request) {
+  const v1::PaymentInstrument& in = request.payment_instrument();
+  domain::NewWallet wallet;
+  wallet.type = in.type() == v1::GOOGLE_PAY ? domain::InstrumentType::kGooglePay
+                : in.type() == v1::TOKEN    ? domain::InstrumentType::kToken
+                                            : domain::InstrumentType::kApplePay;
+  wallet.identity_id = in.identity();
+  wallet.third_party_token = SecretOf(in.wallet().third_party_token());
+  wallet.third_party = in.wallet().third_party();
+  wallet.merchant_identity = in.wallet().merchant_identity();
+  wallet.holder_name = in.holder_name();
+  if (in.has_address()) wallet.address = ToDomain(in.address());
+  wallet.tags.insert(in.tags().begin(), in.tags().end());
+  return wallet;
 }
 
 void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out) {
@@ -104,16 +240,38 @@ void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out) {
   out->set_currency(instrument.currency);
   out->set_created_via(v1::API);
   if (instrument.card) {
+    const domain::MaskedCard& c = *instrument.card;
     v1::Card* card = out->mutable_card();
-    card->set_bin(instrument.card->bin);
-    card->set_last_four(instrument.card->last_four);
-    card->set_brand(ToProto(instrument.card->brand));
-    card->set_expiration_month(instrument.card->expiration_month);
-    card->set_expiration_year(instrument.card->expiration_year);
-    // BIN data and verifiers arrive with the validation issue; until then the honest answer.
-    card->set_card_type(v1::UNKNOWN_CARD_TYPE);
-    card->set_security_code_verification(v1::SECURITY_CODE_UNKNOWN);
-    card->set_address_verification(instrument.address ? v1::ADDRESS_UNKNOWN : v1::NO_ADDRESS);
+    card->set_bin(c.bin);
+    card->set_last_four(c.last_four);
+    card->set_brand(ToProto(c.brand));
+    card->set_expiration_month(c.expiration_month);
+    card->set_expiration_year(c.expiration_year);
+    card->set_card_type(ToProto(c.card_type));
+    card->set_issuer_country(c.issuer_country);
+    card->set_issuer_name(c.issuer_name);
+    card->set_security_code_verification(ToProto(c.security_code_check));
+    card->set_address_verification(ToProto(c.address_check));
+    card->set_account_updater_enabled(c.account_updater_enabled);
+    card->set_network_token_enabled(c.network_token_enabled);
+  }
+  if (instrument.bank_account) {
+    const domain::MaskedBankAccount& b = *instrument.bank_account;
+    v1::BankAccount* bank = out->mutable_bank_account();
+    bank->set_masked_account_number(b.masked_account_number);
+    bank->set_last_four(b.last_four);
+    bank->set_routing_number(b.routing_number);
+    bank->set_institution_number(b.institution_number);
+    bank->set_transit_number(b.transit_number);
+    bank->set_account_type(ToProto(b.account_type));
+    bank->set_country(b.country);
+    bank->set_currency(instrument.currency);
+    bank->set_validation_check(ToProto(b.validation_check));
+  }
+  if (instrument.wallet) {
+    v1::Wallet* wallet = out->mutable_wallet();
+    wallet->set_third_party(instrument.wallet->third_party);
+    wallet->set_merchant_identity(instrument.wallet->merchant_identity);
   }
   *out->mutable_create_time() = ToTimestamp(instrument.create_time);
   *out->mutable_update_time() = ToTimestamp(instrument.update_time);

@@ -8,15 +8,20 @@
 
 #include "payments/instruments/v1/payment_instrument_service.pb.h"
 #include "payments/instruments/v1/resources.pb.h"
+#include "services/instruments/domain/bank_account_validation.h"
 #include "services/instruments/domain/card_validation.h"
 #include "services/instruments/domain/instrument.h"
+#include "services/instruments/domain/wallet_validation.h"
 
 namespace pi::instruments::api {
 
 namespace v1 = ::payments::instruments::v1;
 
-// The card command in `request`. Copies the number and security code into Secrets.
+// The commands in `request`. Each copies its secret (number, security code, account number,
+// wallet token) into a Secret.
 domain::NewCard ToNewCard(const v1::CreatePaymentInstrumentRequest& request);
+domain::NewBankAccount ToNewBankAccount(const v1::CreatePaymentInstrumentRequest& request);
+domain::NewWallet ToNewWallet(const v1::CreatePaymentInstrumentRequest& request);
 
 // The masked proto view of `instrument`.
 void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out);

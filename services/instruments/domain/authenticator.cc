@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "services/common/error.h"
 #include "services/common/secret.h"
+#include "services/instruments/domain/enum_names.h"
 
 namespace pi::instruments::domain {
 namespace {
@@ -43,7 +44,7 @@ std::optional<std::pair<std::string, common::Secret>> ParseBasic(absl::string_vi
                         common::Secret(pair.data() + colon + 1, pair.size() - colon - 1));
 }
 
-constexpr std::pair<Role, absl::string_view> kRoleNames[] = {
+constexpr EnumName<Role> kRoleNames[] = {
     {Role::kMerchant, "merchant"},
     {Role::kPublishable, "publishable"},
     {Role::kProcessor, "processor"},
@@ -76,18 +77,8 @@ void Authenticator::Authenticate(absl::string_view authorization, Done done) {
       });
 }
 
-absl::string_view RoleName(Role role) {
-  for (const auto& [r, name] : kRoleNames) {
-    if (r == role) return name;
-  }
-  return "merchant";
-}
+absl::string_view RoleName(Role role) { return NameOf(kRoleNames, role); }
 
-std::optional<Role> RoleFromName(absl::string_view name) {
-  for (const auto& [r, n] : kRoleNames) {
-    if (n == name) return r;
-  }
-  return std::nullopt;
-}
+std::optional<Role> RoleFromName(absl::string_view name) { return FromName(kRoleNames, name); }
 
 }  // namespace pi::instruments::domain

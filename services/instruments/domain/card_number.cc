@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "services/instruments/domain/enum_names.h"
 
 namespace pi::instruments::domain {
 namespace {
@@ -94,7 +95,7 @@ bool LengthIn(size_t length, std::initializer_list<size_t> allowed) {
   return false;
 }
 
-constexpr std::pair<CardBrand, absl::string_view> kBrandNames[] = {
+constexpr EnumName<CardBrand> kBrandNames[] = {
     {CardBrand::kUnknown, "UNKNOWN"},
     {CardBrand::kVisa, "VISA"},
     {CardBrand::kVisaElectron, "VISA_ELECTRON"},
@@ -107,22 +108,15 @@ constexpr std::pair<CardBrand, absl::string_view> kBrandNames[] = {
     {CardBrand::kMaestro, "MAESTRO"},
     {CardBrand::kElo, "ELO"},
     {CardBrand::kHipercard, "HIPERCARD"},
+    {CardBrand::kVpay, "VPAY"},
 };
 
 }  // namespace
 
-absl::string_view CardBrandName(CardBrand brand) {
-  for (const auto& [b, name] : kBrandNames) {
-    if (b == brand) return name;
-  }
-  return "UNKNOWN";
-}
+absl::string_view CardBrandName(CardBrand brand) { return NameOf(kBrandNames, brand); }
 
 CardBrand CardBrandFromName(absl::string_view name) {
-  for (const auto& [b, n] : kBrandNames) {
-    if (n == name) return b;
-  }
-  return CardBrand::kUnknown;
+  return FromName(kBrandNames, name).value_or(CardBrand::kUnknown);
 }
 
 bool PassesLuhn(absl::string_view digits) {
@@ -183,6 +177,7 @@ bool IsValidLengthForBrand(CardBrand brand, size_t length) {
     case CardBrand::kDinersClub:
       return length >= 14 && length <= 19;
     case CardBrand::kMaestro:
+    case CardBrand::kVpay:
     case CardBrand::kUnknown:
       return length >= 12 && length <= 19;
   }

@@ -20,6 +20,8 @@ enum class CardBrand {
   kMaestro,
   kElo,
   kHipercard,
+  // No public prefix range: only BIN data names it.
+  kVpay,
 };
 
 // Stable upper-case names ("VISA", "AMERICAN_EXPRESS", ...), used in storage and logs.

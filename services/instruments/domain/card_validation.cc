@@ -1,6 +1,5 @@
 #include "services/instruments/domain/card_validation.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace pi::instruments::domain {
@@ -8,43 +7,7 @@ namespace {
 
 using common::FieldViolation;
 
-bool AllDigits(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-bool IsIdentifier(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
-  }
-  return true;
-}
-
-bool AllUpper(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isupper(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-// Collects violations under one path prefix.
-class Violations {
- public:
-  Violations(std::vector<FieldViolation>& out, absl::string_view prefix)
-      : out_(out), prefix_(prefix) {}
-  void Add(absl::string_view field, std::string description) {
-    out_.push_back({absl::StrCat(prefix_, prefix_.empty() ? "" : ".", field),
-                    std::move(description)});
-  }
-
- private:
-  std::vector<FieldViolation>& out_;
-  std::string prefix_;
-};
-
-void ValidateNumber(absl::string_view number, Violations& v) {
+void CheckNumber(absl::string_view number, ViolationCollector& v) {
   if (number.empty()) {
     v.Add("card.number", "is required");
     return;
@@ -63,7 +26,7 @@ void ValidateNumber(absl::string_view number, Violations& v) {
   }
 }
 
-void ValidateExpiration(int month, int year, absl::Time now, Violations& v) {
+void CheckExpiration(int month, int year, absl::Time now, ViolationCollector& v) {
   bool month_ok = month >= 1 && month <= 12;
   bool year_ok = year >= 1000 && year <= 9999;
   if (!month_ok) v.Add("card.expiration_month", "must be between 1 and 12");
@@ -79,7 +42,7 @@ void ValidateExpiration(int month, int year, absl::Time now, Violations& v) {
   }
 }
 
-void ValidateSecurityCode(absl::string_view code, absl::string_view number, Violations& v) {
+void CheckSecurityCode(absl::string_view code, absl::string_view number, ViolationCollector& v) {
   if (code.empty()) return;  // optional
   size_t expected = SecurityCodeLength(DetectBrand(number));
   if (!AllDigits(code) || code.size() != expected) {
@@ -91,39 +54,24 @@ void ValidateSecurityCode(absl::string_view code, absl::string_view number, Viol
 
 std::vector<FieldViolation> ValidateAddress(const Address& address, absl::string_view prefix) {
   std::vector<FieldViolation> out;
-  Violations v(out, prefix);
-  if (address.line1.size() > 35) v.Add("line1", "must be at most 35 characters");
-  if (address.line2.size() > 35) v.Add("line2", "must be at most 35 characters");
-  if (address.city.size() > 20) v.Add("city", "must be at most 20 characters");
-  if (!address.region.empty() && (address.region.size() != 2 || !AllUpper(address.region))) {
-    v.Add("region", "must be a two-letter state or province code");
-  }
-  if (address.postal_code.size() > 7) v.Add("postal_code", "must be at most 7 characters");
-  if (!address.country.empty() && (address.country.size() != 3 || !AllUpper(address.country))) {
-    v.Add("country", "must be an ISO 3166 alpha-3 country code");
-  }
+  ViolationCollector v(out, prefix);
+  CheckAddress(address, v);
   return out;
 }
 
 std::vector<FieldViolation> ValidateNewCard(const NewCard& card, absl::Time now,
                                             absl::string_view prefix) {
   std::vector<FieldViolation> out;
-  Violations v(out, prefix);
-  if (card.identity_id.empty()) {
-    v.Add("identity", "is required");
-  } else if (card.identity_id.size() > kMaxIdLength || !IsIdentifier(card.identity_id)) {
-    v.Add("identity", "must be an identity id of letters, digits, '_' or '-'");
-  }
-  ValidateNumber(card.number.Reveal(), v);
-  ValidateExpiration(card.expiration_month, card.expiration_year, now, v);
-  ValidateSecurityCode(card.security_code.Reveal(), card.number.Reveal(), v);
-  if (card.holder_name.size() > kMaxHolderNameLength) {
-    v.Add("holder_name", absl::StrCat("must be at most ", kMaxHolderNameLength, " characters"));
-  }
+  ViolationCollector v(out, prefix);
+  CheckIdentityId(card.identity_id, "identity", v);
+  CheckNumber(card.number.Reveal(), v);
+  CheckExpiration(card.expiration_month, card.expiration_year, now, v);
+  CheckSecurityCode(card.security_code.Reveal(), card.number.Reveal(), v);
+  CheckHolderName(card.holder_name, "holder_name", v);
+  CheckTags(card.tags, "tags", v);
   if (card.address) {
-    std::vector<FieldViolation> address_violations =
-        ValidateAddress(*card.address, absl::StrCat(prefix, prefix.empty() ? "" : ".", "address"));
-    out.insert(out.end(), address_violations.begin(), address_violations.end());
+    ViolationCollector address = v.Nested("address");
+    CheckAddress(*card.address, address);
   }
   return out;
 }
@@ -136,6 +84,8 @@ MaskedCard MaskCard(const NewCard& card) {
   masked.brand = DetectBrand(number);
   masked.expiration_month = card.expiration_month;
   masked.expiration_year = card.expiration_year;
+  masked.account_updater_enabled = card.account_updater_enabled;
+  masked.network_token_enabled = card.network_token_enabled;
   return masked;
 }
 

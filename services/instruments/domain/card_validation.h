@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "services/common/error.h"
 #include "services/common/secret.h"
+#include "services/instruments/domain/field_rules.h"
 #include "services/instruments/domain/instrument.h"
 
 namespace pi::instruments::domain {
@@ -27,11 +28,10 @@ struct NewCard {
   std::string holder_name;
   std::optional<Address> address;
   std::map<std::string, std::string> tags;
+  bool account_updater_enabled = false;
+  bool network_token_enabled = false;
 };
 
-// Limits, in characters, published so dialects and docs can quote them.
-inline constexpr size_t kMaxHolderNameLength = 120;
-inline constexpr size_t kMaxIdLength = 64;
 inline constexpr int kMaxYearsAhead = 50;
 
 // Every violation of `card`, judged at `now` (UTC), with paths under `prefix`.
@@ -42,7 +42,7 @@ std::vector<common::FieldViolation> ValidateNewCard(const NewCard& card, absl::T
 std::vector<common::FieldViolation> ValidateAddress(const Address& address,
                                                     absl::string_view prefix);
 
-// The masked view of a card that passed ValidateNewCard.
+// The masked view of a card that passed ValidateNewCard (BIN data and verification unset).
 MaskedCard MaskCard(const NewCard& card);
 
 }  // namespace pi::instruments::domain

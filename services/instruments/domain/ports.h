@@ -38,10 +38,11 @@ class IdGenerator {
   virtual std::string NewId(absl::string_view prefix) const = 0;
 };
 
-// A new instrument row: the masked instrument plus the ciphertext of its number.
+// A new instrument row: the masked instrument plus the ciphertext of its one secret (the PAN,
+// the bank account number or the wallet token).
 struct InstrumentRecord {
   Instrument instrument;
-  std::string number_ciphertext;
+  std::string secret_ciphertext;
 };
 
 // Durable storage of instruments. Calls return at once; `done` runs later on a storage thread,

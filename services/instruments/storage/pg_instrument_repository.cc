@@ -19,22 +19,33 @@ constexpr char kFind[] = "instrument_find";
 // Timestamps cross the boundary as integer microseconds since the epoch: exact both ways.
 constexpr char kInsertSql[] =
     "INSERT INTO payment_instruments (application_id, id, identity_id, type, enabled, "
-    " holder_name, tags, address, currency, card_bin, card_last_four, card_brand, "
-    " card_exp_month, card_exp_year, number_ciphertext, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, "
-    " 'epoch'::timestamptz + $16::bigint * interval '1 microsecond', "
-    " 'epoch'::timestamptz + $17::bigint * interval '1 microsecond')";
+    " holder_name, tags, address, currency, secret_ciphertext, created_at, updated_at, "
+    " card_bin, card_last_four, card_brand, card_exp_month, card_exp_year, card_type, "
+    " card_issuer_country, card_issuer_name, card_security_code_check, card_address_check, "
+    " card_account_updater_enabled, card_network_token_enabled, "
+    " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, "
+    " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "
+    " wallet_third_party, wallet_merchant_identity) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, "
+    " 'epoch'::timestamptz + $11::bigint * interval '1 microsecond', "
+    " 'epoch'::timestamptz + $12::bigint * interval '1 microsecond', "
+    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
+    " $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)";
 
 constexpr char kFindSql[] =
-    "SELECT id, identity_id, type, enabled, holder_name, tags::text, address::text, currency, "
-    " card_bin, card_last_four, card_brand, card_exp_month, card_exp_year, "
-    " (extract(epoch FROM created_at) * 1000000)::bigint, "
-    " (extract(epoch FROM updated_at) * 1000000)::bigint "
+    "SELECT id, identity_id, type, enabled, holder_name, tags::text AS tags, "
+    " address::text AS address, currency, "
+    " (extract(epoch FROM created_at) * 1000000)::bigint AS created_us, "
+    " (extract(epoch FROM updated_at) * 1000000)::bigint AS updated_us, "
+    " card_bin, card_last_four, card_brand, card_exp_month, card_exp_year, card_type, "
+    " card_issuer_country, card_issuer_name, card_security_code_check, card_address_check, "
+    " card_account_updater_enabled, card_network_token_enabled, "
+    " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, "
+    " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "
+    " wallet_third_party, wallet_merchant_identity "
     "FROM payment_instruments WHERE application_id = $1 AND id = $2";
 
-std::string TagsToJson(const std::map<std::string, std::string>& tags) {
-  return nlohmann::json(tags).dump();
-}
+using Text = std::optional<std::string>;
 
 std::optional<std::string> AddressToJson(const std::optional<domain::Address>& a) {
   if (!a) return std::nullopt;
@@ -50,30 +61,111 @@ domain::Address AddressFromJson(const std::string& text) {
           j.value("region", ""),      j.value("postal_code", ""), j.value("country", "")};
 }
 
+std::string Str(const pqxx::row& row, const char* column) {
+  return row[column].is_null() ? "" : row[column].as<std::string>();
+}
+
 Instrument InstrumentFromRow(const std::string& application_id, const pqxx::row& row) {
   Instrument out;
-  out.id = row[0].as<std::string>();
+  out.id = Str(row, "id");
   out.application_id = application_id;
-  out.identity_id = row[1].as<std::string>();
-  out.type = domain::InstrumentTypeFromName(row[2].as<std::string>())
+  out.identity_id = Str(row, "identity_id");
+  out.type = domain::InstrumentTypeFromName(Str(row, "type"))
                  .value_or(domain::InstrumentType::kPaymentCard);
-  out.enabled = row[3].as<bool>();
-  out.holder_name = row[4].as<std::string>();
-  out.tags = nlohmann::json::parse(row[5].as<std::string>()).get<std::map<std::string, std::string>>();
-  if (!row[6].is_null()) out.address = AddressFromJson(row[6].as<std::string>());
-  out.currency = row[7].as<std::string>();
-  if (!row[8].is_null()) {
+  out.enabled = row["enabled"].as<bool>();
+  out.holder_name = Str(row, "holder_name");
+  out.tags = nlohmann::json::parse(Str(row, "tags")).get<std::map<std::string, std::string>>();
+  if (!row["address"].is_null()) out.address = AddressFromJson(Str(row, "address"));
+  out.currency = Str(row, "currency");
+  out.create_time = absl::FromUnixMicros(row["created_us"].as<long long>());
+  out.update_time = absl::FromUnixMicros(row["updated_us"].as<long long>());
+  if (!row["card_bin"].is_null()) {
     domain::MaskedCard card;
-    card.bin = row[8].as<std::string>();
-    card.last_four = row[9].as<std::string>();
-    card.brand = domain::CardBrandFromName(row[10].as<std::string>());
-    card.expiration_month = row[11].as<int>();
-    card.expiration_year = row[12].as<int>();
+    card.bin = Str(row, "card_bin");
+    card.last_four = Str(row, "card_last_four");
+    card.brand = domain::CardBrandFromName(Str(row, "card_brand"));
+    card.expiration_month = row["card_exp_month"].as<int>();
+    card.expiration_year = row["card_exp_year"].as<int>();
+    card.card_type = domain::CardTypeFromName(Str(row, "card_type"))
+                         .value_or(domain::CardType::kUnknown);
+    card.issuer_country = Str(row, "card_issuer_country");
+    card.issuer_name = Str(row, "card_issuer_name");
+    card.security_code_check =
+        domain::SecurityCodeCheckFromName(Str(row, "card_security_code_check"))
+            .value_or(domain::SecurityCodeCheck::kUnknown);
+    card.address_check = domain::AddressCheckFromName(Str(row, "card_address_check"))
+                             .value_or(domain::AddressCheck::kUnknown);
+    card.account_updater_enabled = row["card_account_updater_enabled"].as<bool>(false);
+    card.network_token_enabled = row["card_network_token_enabled"].as<bool>(false);
     out.card = std::move(card);
   }
-  out.create_time = absl::FromUnixMicros(row[13].as<long long>());
-  out.update_time = absl::FromUnixMicros(row[14].as<long long>());
+  if (!row["bank_masked_account_number"].is_null()) {
+    domain::MaskedBankAccount bank;
+    bank.masked_account_number = Str(row, "bank_masked_account_number");
+    bank.last_four = Str(row, "bank_last_four");
+    bank.routing_number = Str(row, "bank_routing_number");
+    bank.institution_number = Str(row, "bank_institution_number");
+    bank.transit_number = Str(row, "bank_transit_number");
+    bank.account_type = domain::BankAccountTypeFromName(Str(row, "bank_account_type"))
+                            .value_or(domain::BankAccountType::kChecking);
+    bank.country = Str(row, "bank_country");
+    bank.validation_check =
+        domain::BankValidationCheckFromName(Str(row, "bank_validation_check"))
+            .value_or(domain::BankValidationCheck::kNotAttempted);
+    out.bank_account = std::move(bank);
+  }
+  if (!row["wallet_merchant_identity"].is_null()) {
+    out.wallet = domain::WalletDetails{Str(row, "wallet_third_party"),
+                                       Str(row, "wallet_merchant_identity")};
+  }
   return out;
+}
+
+// Optional column values of each variant: all null when the instrument has another variant.
+struct CardColumns {
+  Text bin, last_four, brand;
+  std::optional<int> month, year;
+  Text type, issuer_country, issuer_name, security_code_check, address_check;
+  std::optional<bool> account_updater, network_token;
+};
+struct BankColumns {
+  Text masked, last_four, routing, institution, transit, type, country, validation;
+};
+struct WalletColumns {
+  Text third_party, merchant_identity;
+};
+
+CardColumns ToColumns(const std::optional<domain::MaskedCard>& c) {
+  if (!c) return {};
+  return {c->bin,
+          c->last_four,
+          std::string(domain::CardBrandName(c->brand)),
+          c->expiration_month,
+          c->expiration_year,
+          std::string(domain::CardTypeName(c->card_type)),
+          c->issuer_country,
+          c->issuer_name,
+          std::string(domain::SecurityCodeCheckName(c->security_code_check)),
+          std::string(domain::AddressCheckName(c->address_check)),
+          c->account_updater_enabled,
+          c->network_token_enabled};
+}
+
+BankColumns ToColumns(const std::optional<domain::MaskedBankAccount>& b) {
+  if (!b) return {};
+  return {b->masked_account_number,
+          b->last_four,
+          b->routing_number,
+          b->institution_number,
+          b->transit_number,
+          std::string(domain::BankAccountTypeName(b->account_type)),
+          b->country,
+          std::string(domain::BankValidationCheckName(b->validation_check))};
+}
+
+WalletColumns ToColumns(const std::optional<domain::WalletDetails>& w) {
+  if (!w) return {};
+  return {w->third_party, w->merchant_identity};
 }
 
 }  // namespace
@@ -85,29 +177,25 @@ std::vector<PreparedStatement> PgInstrumentRepository::Statements() {
 void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone done) {
   pool_.Submit([record = std::move(record),
                 done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
-    if (!session.ok()) {
-      std::move(done)(session.status());
-      return;
-    }
+    if (!session.ok()) return std::move(done)(session.status());
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
       const Instrument& i = record.instrument;
-      std::optional<std::string> bin, last_four, brand;
-      std::optional<int> month, year;
-      if (i.card) {
-        bin = i.card->bin;
-        last_four = i.card->last_four;
-        brand = std::string(domain::CardBrandName(i.card->brand));
-        month = i.card->expiration_month;
-        year = i.card->expiration_year;
-      }
+      CardColumns card = ToColumns(i.card);
+      BankColumns bank = ToColumns(i.bank_account);
+      WalletColumns wallet = ToColumns(i.wallet);
       pqxx::work txn(c);
-      txn.exec_prepared(kInsert, i.application_id, i.id, i.identity_id,
-                        std::string(domain::InstrumentTypeName(i.type)), i.enabled,
-                        i.holder_name, TagsToJson(i.tags), AddressToJson(i.address), i.currency,
-                        bin, last_four, brand, month, year,
-                        pqxx::binarystring(record.number_ciphertext),
-                        static_cast<long long>(absl::ToUnixMicros(i.create_time)),
-                        static_cast<long long>(absl::ToUnixMicros(i.update_time)));
+      txn.exec_prepared(
+          kInsert, i.application_id, i.id, i.identity_id,
+          std::string(domain::InstrumentTypeName(i.type)), i.enabled, i.holder_name,
+          nlohmann::json(i.tags).dump(), AddressToJson(i.address), i.currency,
+          pqxx::binarystring(record.secret_ciphertext),
+          static_cast<long long>(absl::ToUnixMicros(i.create_time)),
+          static_cast<long long>(absl::ToUnixMicros(i.update_time)), card.bin, card.last_four,
+          card.brand, card.month, card.year, card.type, card.issuer_country, card.issuer_name,
+          card.security_code_check, card.address_check, card.account_updater,
+          card.network_token, bank.masked, bank.last_four, bank.routing, bank.institution,
+          bank.transit, bank.type, bank.country, bank.validation, wallet.third_party,
+          wallet.merchant_identity);
       txn.commit();
       return absl::OkStatus();
     });
@@ -118,10 +206,7 @@ void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone 
 void PgInstrumentRepository::Find(std::string application_id, std::string id, FindDone done) {
   pool_.Submit([application_id = std::move(application_id), id = std::move(id),
                 done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
-    if (!session.ok()) {
-      std::move(done)(session.status());
-      return;
-    }
+    if (!session.ok()) return std::move(done)(session.status());
     std::optional<Instrument> found;
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
       pqxx::read_transaction txn(c);

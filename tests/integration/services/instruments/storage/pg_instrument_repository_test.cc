@@ -2,11 +2,11 @@
 // real throwaway PostgreSQL cluster of the `postgres` fixture.
 #include "services/instruments/storage/pg_instrument_repository.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <future>
-
-#include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
 #include "absl/time/clock.h"
@@ -57,10 +57,14 @@ class PgRepositoryTest : public ::testing::Test {
     i.holder_name = "Amy White";
     i.tags = {{"card_name", "Business Card"}};
     i.address = domain::Address{"900 Metro Center Blv", "", "San Francisco", "CA", "94404", "USA"};
-    i.card = domain::MaskedCard{"520082", "8210", domain::CardBrand::kMastercard, 12, 2029};
+    i.card = domain::MaskedCard{.bin = "520082",
+                                .last_four = "8210",
+                                .brand = domain::CardBrand::kMastercard,
+                                .expiration_month = 12,
+                                .expiration_year = 2029};
     i.create_time = absl::FromUnixMicros(1700000000123456);
     i.update_time = i.create_time;
-    record.number_ciphertext = std::string("\x01\x00\x00\x00\x01 sealed \x00 bytes", 21);
+    record.secret_ciphertext = std::string("\x01\x00\x00\x00\x01 sealed \x00 bytes", 21);
     return record;
   }
 
@@ -96,12 +100,12 @@ TEST_F(PgRepositoryTest, InsertedInstrumentReadsBackUnchanged) {
 TEST_F(PgRepositoryTest, StoresCiphertextBytesExactly) {
   InstrumentRecord record = Card(UniqueId("PI"));
   std::string id = record.instrument.id;
-  std::string ciphertext = record.number_ciphertext;
+  std::string ciphertext = record.secret_ciphertext;
   ASSERT_TRUE(Insert(std::move(record)).ok());
   pqxx::connection c(pi::testing::TestDatabaseUrl());
   pqxx::work txn(c);
-  pqxx::result rows = txn.exec_params(
-      "SELECT number_ciphertext FROM payment_instruments WHERE id = $1", id);
+  pqxx::result rows =
+      txn.exec_params("SELECT secret_ciphertext FROM payment_instruments WHERE id = $1", id);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(pqxx::binarystring(rows[0][0]).str(), ciphertext);
 }

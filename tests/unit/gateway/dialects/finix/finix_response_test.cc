@@ -94,6 +94,9 @@ TEST(RenderPaymentInstrumentTest, RendersTheSeedCardFieldForField) {
       {"expiration_year", 2029},
       {"issuer_country", "UNKNOWN"},
       {"security_code_verification", "UNKNOWN"},
+      // Seed 002 adds the card flags to the same response.
+      {"account_updater_enabled", false},
+      {"network_token_enabled", false},
       {"address_verification", "POSTAL_CODE_AND_STREET_MATCH"},
       {"_links",
        {{"self", {{"href", self}}},
@@ -354,7 +357,7 @@ TEST(RenderPaymentInstrumentTest, NonCardInstrumentHasNoCardFields) {
 // finix_response.h promises the field names of seed 002, whose card response carries
 // "account_updater_enabled" and "network_token_enabled"; RenderPaymentInstrument in
 // finix_response.cc renders neither, although v1::Card has both.
-TEST(RenderPaymentInstrumentTest, DISABLED_RendersTheSeed002CardFlags) {
+TEST(RenderPaymentInstrumentTest, RendersTheSeed002CardFlags) {
   v1::PaymentInstrument pi = SeedCard();
   pi.mutable_card()->set_account_updater_enabled(true);
   pi.mutable_card()->set_network_token_enabled(false);

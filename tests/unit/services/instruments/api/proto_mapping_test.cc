@@ -24,7 +24,11 @@ domain::Instrument CardInstrument() {
   instrument.holder_name = "Jane Doe";
   instrument.tags = {{"order", "42"}, {"channel", "web"}};
   instrument.address = domain::Address{"1 Main St", "Apt 2", "Springfield", "CA", "94105", "USA"};
-  instrument.card = domain::MaskedCard{"411111", "1111", domain::CardBrand::kVisa, 12, 2030};
+  instrument.card = domain::MaskedCard{.bin = "411111",
+                                       .last_four = "1111",
+                                       .brand = domain::CardBrand::kVisa,
+                                       .expiration_month = 12,
+                                       .expiration_year = 2030};
   instrument.currency = "USD";
   instrument.create_time = absl::FromUnixMicros(kCreateMicros);
   instrument.update_time = absl::FromUnixMicros(kUpdateMicros);
@@ -94,6 +98,8 @@ TEST(ToProtoTest, MapsTimestamps) {
 TEST(ToProtoTest, WithoutAddressOrCard) {
   domain::Instrument instrument = CardInstrument();
   instrument.address.reset();
+  // The verifier decides the address result; mapping passes it through.
+  instrument.card->address_check = domain::AddressCheck::kNoAddress;
   v1::PaymentInstrument with_card;
   ToProto(instrument, &with_card);
   EXPECT_FALSE(with_card.has_address());

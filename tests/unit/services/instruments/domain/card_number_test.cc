@@ -210,7 +210,14 @@ TEST(CardBrandFromNameTest, UnknownStringsAreUnknown) {
   EXPECT_EQ(CardBrandFromName(""), CardBrand::kUnknown);
   EXPECT_EQ(CardBrandFromName("visa"), CardBrand::kUnknown);
   EXPECT_EQ(CardBrandFromName("VISA "), CardBrand::kUnknown);
-  EXPECT_EQ(CardBrandFromName("VPAY"), CardBrand::kUnknown);
+  EXPECT_EQ(CardBrandFromName("V PAY"), CardBrand::kUnknown);
+}
+
+// VPAY has no public prefix range: it exists only as a name BIN data can give.
+TEST(CardBrandFromNameTest, VpayComesOnlyFromItsName) {
+  EXPECT_EQ(CardBrandFromName("VPAY"), CardBrand::kVpay);
+  EXPECT_EQ(CardBrandName(CardBrand::kVpay), "VPAY");
+  EXPECT_NE(DetectBrand("4820000000000000"), CardBrand::kVpay);
 }
 
 }  // namespace

@@ -277,7 +277,11 @@ TEST(MaskCardTest, KeepsBinLastFourBrandAndExpiry) {
 TEST(MaskCardTest, AmericanExpress) {
   MaskedCard masked = MaskCard(ValidCard("378282246310005", "1234"));
 
-  EXPECT_EQ(masked, (MaskedCard{"378282", "0005", CardBrand::kAmericanExpress, 12, 2030}));
+  EXPECT_EQ(masked, (MaskedCard{.bin = "378282",
+                                .last_four = "0005",
+                                .brand = CardBrand::kAmericanExpress,
+                                .expiration_month = 12,
+                                .expiration_year = 2030}));
 }
 
 TEST(MaskCardTest, DistinctBinAndLastFour) {

@@ -158,7 +158,11 @@ class InstrumentServiceTest : public ::testing::Test {
   FakeRepository repository_;
   FakeSealer sealer_;
   FakeIdGenerator ids_;
-  InstrumentService service_{repository_, sealer_, ids_, [] { return FixedNow(); }};
+  BinTable bins_ = *BinTable::Parse(
+      "bin,brand,card_type,issuer_name,issuer_country\n411111,,CREDIT,Test Bank,USA\n");
+  SandboxVerifier verifier_;
+  InstrumentService service_{
+      {repository_, sealer_, ids_, bins_, verifier_, [] { return FixedNow(); }}};
 };
 
 TEST_F(InstrumentServiceTest, InvalidCardIsRejectedWithEveryViolationAndNothingStored) {
@@ -208,9 +212,9 @@ TEST_F(InstrumentServiceTest, ValidCardIsSealedMaskedAndStored) {
   EXPECT_EQ(id, "PI0001");
 
   // The number is stored only as the sealer's ciphertext.
-  EXPECT_EQ(record.number_ciphertext, FakeSealer::Expected(kPan, "card.number"));
-  EXPECT_NE(record.number_ciphertext, kPan);
-  EXPECT_THAT(record.number_ciphertext, Not(HasSubstr(kPan)));
+  EXPECT_EQ(record.secret_ciphertext, FakeSealer::Expected(kPan, "card.number"));
+  EXPECT_NE(record.secret_ciphertext, kPan);
+  EXPECT_THAT(record.secret_ciphertext, Not(HasSubstr(kPan)));
 
   // Sealed once, the number only (never the security code), bound to app, new id and field.
   ASSERT_THAT(sealer_.calls(), SizeIs(1));
@@ -229,7 +233,13 @@ TEST_F(InstrumentServiceTest, ValidCardIsSealedMaskedAndStored) {
   EXPECT_EQ(stored.tags, (std::map<std::string, std::string>{{"order", "42"}}));
   EXPECT_EQ(stored.address, (Address{"1 Main St", "", "Springfield", "CA", "94105", "USA"}));
   ASSERT_TRUE(stored.card.has_value());
-  EXPECT_EQ(*stored.card, (MaskedCard{"411111", "1111", CardBrand::kVisa, 12, 2030}));
+  MaskedCard expected_card{"411111", "1111", CardBrand::kVisa, 12, 2030};
+  expected_card.card_type = CardType::kCredit;  // from the BIN table
+  expected_card.issuer_name = "Test Bank";
+  expected_card.issuer_country = "USA";
+  expected_card.security_code_check = SecurityCodeCheck::kMatched;  // sandbox: "123"
+  expected_card.address_check = AddressCheck::kPostalCodeAndStreetMatch;
+  EXPECT_EQ(*stored.card, expected_card);
   EXPECT_EQ(stored.currency, "USD");
   EXPECT_EQ(stored.create_time, FixedNow());
   EXPECT_EQ(stored.update_time, FixedNow());
