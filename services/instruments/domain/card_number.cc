@@ -136,21 +136,21 @@ bool PassesLuhn(absl::string_view digits) {
 }
 
 CardBrand DetectBrand(absl::string_view digits) {
+  // Read the leading digits (at most six) once; a k-digit range compares the first k of them.
+  constexpr uint32_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+  int available = 0;
+  uint32_t leading = 0;
+  for (; available < 6 && available < static_cast<int>(digits.size()); ++available) {
+    char c = digits[available];
+    if (c < '0' || c > '9') break;
+    leading = leading * 10 + static_cast<uint32_t>(c - '0');
+  }
   CardBrand best = CardBrand::kUnknown;
   int best_digits = 0;
   for (const PrefixRange& r : kRanges) {
-    if (static_cast<size_t>(r.digits) > digits.size() || r.digits <= best_digits) continue;
-    uint32_t prefix = 0;
-    bool numeric = true;
-    for (int i = 0; i < r.digits; ++i) {
-      char c = digits[i];
-      if (c < '0' || c > '9') {
-        numeric = false;
-        break;
-      }
-      prefix = prefix * 10 + static_cast<uint32_t>(c - '0');
-    }
-    if (numeric && prefix >= r.low && prefix <= r.high) {
+    if (r.digits > available || r.digits <= best_digits) continue;
+    uint32_t prefix = leading / kPow10[available - r.digits];
+    if (prefix >= r.low && prefix <= r.high) {
       best = r.brand;
       best_digits = r.digits;
     }

@@ -7,7 +7,8 @@ namespace {
 
 using common::FieldViolation;
 
-void CheckNumber(absl::string_view number, ViolationCollector& v) {
+// Checks the number against the rules of `brand`, its brand by prefix.
+void CheckNumber(absl::string_view number, CardBrand brand, ViolationCollector& v) {
   if (number.empty()) {
     v.Add("card.number", "is required");
     return;
@@ -16,7 +17,6 @@ void CheckNumber(absl::string_view number, ViolationCollector& v) {
     v.Add("card.number", "must contain digits only");
     return;
   }
-  CardBrand brand = DetectBrand(number);
   if (!IsValidLengthForBrand(brand, number.size())) {
     v.Add("card.number", absl::StrCat("has an invalid length (", number.size(), " digits)"));
     return;
@@ -42,9 +42,9 @@ void CheckExpiration(int month, int year, absl::Time now, ViolationCollector& v)
   }
 }
 
-void CheckSecurityCode(absl::string_view code, absl::string_view number, ViolationCollector& v) {
+void CheckSecurityCode(absl::string_view code, CardBrand brand, ViolationCollector& v) {
   if (code.empty()) return;  // optional
-  size_t expected = SecurityCodeLength(DetectBrand(number));
+  size_t expected = SecurityCodeLength(brand);
   if (!AllDigits(code) || code.size() != expected) {
     v.Add("card.security_code", absl::StrCat("must be ", expected, " digits"));
   }
@@ -64,9 +64,10 @@ std::vector<FieldViolation> ValidateNewCard(const NewCard& card, absl::Time now,
   std::vector<FieldViolation> out;
   ViolationCollector v(out, prefix);
   CheckIdentityId(card.identity_id, "identity", v);
-  CheckNumber(card.number.Reveal(), v);
+  CardBrand brand = DetectBrand(card.number.Reveal());
+  CheckNumber(card.number.Reveal(), brand, v);
   CheckExpiration(card.expiration_month, card.expiration_year, now, v);
-  CheckSecurityCode(card.security_code.Reveal(), card.number.Reveal(), v);
+  CheckSecurityCode(card.security_code.Reveal(), brand, v);
   CheckHolderName(card.holder_name, "holder_name", v);
   CheckTags(card.tags, "tags", v);
   if (card.address) {
