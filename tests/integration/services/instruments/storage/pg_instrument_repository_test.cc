@@ -97,6 +97,57 @@ TEST_F(PgRepositoryTest, InsertedInstrumentReadsBackUnchanged) {
   EXPECT_EQ(*found, expected);
 }
 
+TEST_F(PgRepositoryTest, EnrichedCardReadsBackUnchanged) {
+  InstrumentRecord record = Card(UniqueId("PI"));
+  domain::MaskedCard& card = *record.instrument.card;
+  card.card_type = domain::CardType::kHsaFsa;
+  card.issuer_country = "GBR";
+  card.issuer_name = "Sandbox Mastercard Issuer";
+  card.security_code_check = domain::SecurityCodeCheck::kUnmatched;
+  card.address_check = domain::AddressCheck::kPostalCodeMatch;
+  card.account_updater_enabled = true;
+  card.brand = domain::CardBrand::kVpay;
+  Instrument expected = record.instrument;
+  ASSERT_TRUE(Insert(std::move(record)).ok());
+  absl::StatusOr<Instrument> found = Find(application_id_, expected.id);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, expected);
+}
+
+TEST_F(PgRepositoryTest, BankAccountReadsBackUnchanged) {
+  InstrumentRecord record = Card(UniqueId("PI"));
+  Instrument& i = record.instrument;
+  i.type = domain::InstrumentType::kBankAccount;
+  i.card.reset();
+  i.currency = "CAD";
+  i.bank_account = domain::MaskedBankAccount{.masked_account_number = "XXX4567",
+                                             .last_four = "4567",
+                                             .institution_number = "001",
+                                             .transit_number = "12345",
+                                             .account_type = domain::BankAccountType::kSavings,
+                                             .country = "CAN",
+                                             .validation_check =
+                                                 domain::BankValidationCheck::kNotAttempted};
+  Instrument expected = i;
+  ASSERT_TRUE(Insert(std::move(record)).ok());
+  absl::StatusOr<Instrument> found = Find(application_id_, expected.id);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, expected);
+}
+
+TEST_F(PgRepositoryTest, WalletReadsBackUnchanged) {
+  InstrumentRecord record = Card(UniqueId("PI"));
+  Instrument& i = record.instrument;
+  i.type = domain::InstrumentType::kApplePay;
+  i.card.reset();
+  i.wallet = domain::WalletDetails{"", "IDmerchant"};
+  Instrument expected = i;
+  ASSERT_TRUE(Insert(std::move(record)).ok());
+  absl::StatusOr<Instrument> found = Find(application_id_, expected.id);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, expected);
+}
+
 TEST_F(PgRepositoryTest, StoresCiphertextBytesExactly) {
   InstrumentRecord record = Card(UniqueId("PI"));
   std::string id = record.instrument.id;

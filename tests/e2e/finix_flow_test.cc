@@ -1,5 +1,6 @@
 // End to end: the real pi-server and pi-gateway binaries on loopback, the real throwaway
-// PostgreSQL. A card is created over HTTP (Finix dialect), read over HTTP and over gRPC; the
+// PostgreSQL, through the Finix dialect. A card is created over HTTP, read over HTTP and gRPC; bank
+// accounts and wallets are created and read back; the
 // stored row holds ciphertext only; bad input gets Finix's envelope with a 4xx; no log line holds
 // the PAN; SIGTERM stops both processes with exit code 0.
 #include <signal.h>
@@ -48,7 +49,7 @@ struct System {
 
 System* sys = nullptr;
 
-class CardFlowTest : public ::testing::Test {
+class FinixFlowTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     sys = new System;
@@ -154,7 +155,7 @@ class CardFlowTest : public ::testing::Test {
   }
 };
 
-TEST_F(CardFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
+TEST_F(FinixFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
   HttpReply created = Post("/payment_instruments", CardBody().dump());
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.headers["content-type"], "application/hal+json");
@@ -166,6 +167,10 @@ TEST_F(CardFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
   EXPECT_EQ(card["bin"], "520082");
   EXPECT_EQ(card["last_four"], "8210");
   EXPECT_EQ(card["brand"], "MASTERCARD");
+  EXPECT_EQ(card["card_type"], "DEBIT");           // sandbox BIN table
+  EXPECT_EQ(card["issuer_country"], "NON_USA");    // GBR, rendered Finix's way
+  EXPECT_EQ(card["security_code_verification"], "MATCHED");
+  EXPECT_EQ(card["address_verification"], "POSTAL_CODE_AND_STREET_MATCH");
   EXPECT_EQ(card["expiration_month"], 12);
   EXPECT_EQ(card["expiration_year"], 2040);
   EXPECT_EQ(card["name"], "Amy White");
@@ -217,7 +222,101 @@ TEST_F(CardFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
   EXPECT_TRUE(cvv_columns.empty());
 }
 
-TEST_F(CardFlowTest, GrpcHealthSaysServing) {
+// Seed 002's bank account example, field for field where the seed shows a value.
+TEST_F(FinixFlowTest, CreatesAndReadsAUsBankAccount) {
+  nlohmann::json body = {{"type", "BANK_ACCOUNT"},  {"identity", "IDentityExample123"},
+                         {"account_number", "123456789"}, {"bank_code", "021000021"},
+                         {"account_type", "CHECKING"}, {"name", "John Doe"},
+                         {"country", "USA"},           {"currency", "USD"}};
+  HttpReply created = Post("/payment_instruments", body.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  nlohmann::json account = nlohmann::json::parse(created.body);
+  EXPECT_EQ(account["type"], "BANK_ACCOUNT");
+  EXPECT_EQ(account["currency"], "USD");
+  EXPECT_EQ(account["name"], "John Doe");
+  EXPECT_EQ(account["account_type"], "CHECKING");
+  EXPECT_EQ(account["bank_code"], "021000021");
+  EXPECT_EQ(account["masked_account_number"], "XXXXX6789");
+  EXPECT_EQ(account["bank_account_validation_check"], "VALID");
+  EXPECT_FALSE(account.contains("account_number"));
+  EXPECT_THAT(created.body, Not(HasSubstr("123456789")));
+  HttpReply fetched = Get("/payment_instruments/" + account["id"].get<std::string>());
+  ASSERT_EQ(fetched.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(fetched.body), account);
+}
+
+TEST_F(FinixFlowTest, CanadianBankAccountNeedsInstitutionAndTransit) {
+  nlohmann::json body = {{"type", "BANK_ACCOUNT"},     {"identity", "IDentityExample123"},
+                         {"account_number", "1234567"}, {"account_type", "SAVINGS"},
+                         {"country", "CAN"},           {"currency", "CAD"},
+                         {"institution_number", "01"}};
+  auto errors = ExpectFinixError(Post("/payment_instruments", body.dump()), 422);
+  std::set<std::string> fields;
+  for (const auto& e : errors) fields.insert(e["field"].get<std::string>());
+  EXPECT_EQ(fields, (std::set<std::string>{"institution_number", "transit_number"}));
+
+  body["institution_number"] = "001";
+  body["transit_number"] = "12345";
+  HttpReply created = Post("/payment_instruments", body.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  nlohmann::json account = nlohmann::json::parse(created.body);
+  EXPECT_EQ(account["currency"], "CAD");
+  EXPECT_EQ(account["country"], "CAN");
+  EXPECT_EQ(account["institution_number"], "001");
+  EXPECT_EQ(account["transit_number"], "12345");
+  EXPECT_EQ(account["bank_account_validation_check"], "NOT_ATTEMPTED");
+}
+
+TEST_F(FinixFlowTest, InvalidRoutingNumberIs422OnBankCode) {
+  nlohmann::json body = {{"type", "BANK_ACCOUNT"},     {"identity", "IDentityExample123"},
+                         {"account_number", "123456789"}, {"bank_code", "123456789"},
+                         {"account_type", "CHECKING"}};
+  auto errors = ExpectFinixError(Post("/payment_instruments", body.dump()), 422);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["field"], "bank_code");
+}
+
+TEST_F(FinixFlowTest, CreatesAThirdPartyTokenInstrument) {
+  const std::string token = "processor-token-sandbox-6c1a-4e1b-9f7e";
+  nlohmann::json body = {{"type", "TOKEN"},
+                         {"identity", "IDentityExample123"},
+                         {"third_party_token", token},
+                         {"third_party", "PLAID"},
+                         {"merchant_identity", "IDmerchant456"}};
+  HttpReply created = Post("/payment_instruments", body.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  nlohmann::json wallet = nlohmann::json::parse(created.body);
+  EXPECT_EQ(wallet["type"], "TOKEN");
+  EXPECT_EQ(wallet["third_party"], "PLAID");
+  EXPECT_EQ(wallet["merchant_identity"], "IDmerchant456");
+  EXPECT_THAT(created.body, Not(HasSubstr(token)));
+  pqxx::connection c(testing::TestDatabaseUrl());
+  pqxx::work txn(c);
+  pqxx::result rows = txn.exec_params(
+      "SELECT t::text FROM payment_instruments t WHERE id = $1", wallet["id"].get<std::string>());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_THAT(rows[0][0].as<std::string>(), Not(HasSubstr(token)));
+}
+
+TEST_F(FinixFlowTest, CardIsEnrichedFromBinDataAndTheSandboxVerifier) {
+  nlohmann::json body = CardBody();
+  body["number"] = "4111111111111111";  // sandbox BIN table: CREDIT, USA
+  body["security_code"] = "200";        // sandbox: UNMATCHED
+  body["address"]["postal_code"] = "99999";  // sandbox: NO_MATCH
+  body["account_updater_enabled"] = true;
+  HttpReply created = Post("/payment_instruments", body.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  nlohmann::json card = nlohmann::json::parse(created.body);
+  EXPECT_EQ(card["brand"], "VISA");
+  EXPECT_EQ(card["card_type"], "CREDIT");
+  EXPECT_EQ(card["issuer_country"], "USA");
+  EXPECT_EQ(card["security_code_verification"], "UNMATCHED");
+  EXPECT_EQ(card["address_verification"], "NO_MATCH");
+  EXPECT_EQ(card["account_updater_enabled"], true);
+  EXPECT_EQ(card["network_token_enabled"], false);
+}
+
+TEST_F(FinixFlowTest, GrpcHealthSaysServing) {
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port),
                                      grpc::InsecureChannelCredentials());
   auto stub = grpc::health::v1::Health::NewStub(channel);
@@ -230,7 +329,7 @@ TEST_F(CardFlowTest, GrpcHealthSaysServing) {
 
 // What `grpcurl -plaintext host:port list` and `describe` do: the reflection stream names both
 // services and serves the API's file descriptor.
-TEST_F(CardFlowTest, ReflectionListsTheServicesLikeGrpcurl) {
+TEST_F(FinixFlowTest, ReflectionListsTheServicesLikeGrpcurl) {
   namespace reflection = grpc::reflection::v1alpha;
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port),
                                      grpc::InsecureChannelCredentials());
@@ -257,13 +356,13 @@ TEST_F(CardFlowTest, ReflectionListsTheServicesLikeGrpcurl) {
   EXPECT_TRUE(stream->Finish().ok());
 }
 
-TEST_F(CardFlowTest, MalformedJsonIs400) {
+TEST_F(FinixFlowTest, MalformedJsonIs400) {
   auto errors = ExpectFinixError(Post("/payment_instruments", "{\"type\": "), 400);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0]["code"], "BAD_REQUEST");
 }
 
-TEST_F(CardFlowTest, InvalidFieldsAreAllReportedAs422) {
+TEST_F(FinixFlowTest, InvalidFieldsAreAllReportedAs422) {
   nlohmann::json body = CardBody();
   body["number"] = "4111111111111112";  // Luhn fails
   body["expiration_month"] = 13;
@@ -277,7 +376,7 @@ TEST_F(CardFlowTest, InvalidFieldsAreAllReportedAs422) {
   EXPECT_EQ(fields, (std::set<std::string>{"number", "expiration_month", "identity"}));
 }
 
-TEST_F(CardFlowTest, WrongJsonTypesAre422) {
+TEST_F(FinixFlowTest, WrongJsonTypesAre422) {
   nlohmann::json body = CardBody();
   body["expiration_year"] = "2040";
   auto errors = ExpectFinixError(Post("/payment_instruments", body.dump()), 422);
@@ -285,13 +384,13 @@ TEST_F(CardFlowTest, WrongJsonTypesAre422) {
   EXPECT_EQ(errors[0]["field"], "expiration_year");
 }
 
-TEST_F(CardFlowTest, BodyOverTheLimitIs413) {
+TEST_F(FinixFlowTest, BodyOverTheLimitIs413) {
   auto errors =
       ExpectFinixError(Post("/payment_instruments", std::string(9000, ' ') + "{}"), 413);
   ASSERT_EQ(errors.size(), 1u);
 }
 
-TEST_F(CardFlowTest, GarbageRequestLineGets400AndTheGatewayKeepsServing) {
+TEST_F(FinixFlowTest, GarbageRequestLineGets400AndTheGatewayKeepsServing) {
   auto raw = testing::RawExchange(sys->http_port, "GARBAGE\r\n\r\n");
   ASSERT_TRUE(raw.ok()) << raw.status();
   EXPECT_THAT(*raw, ::testing::StartsWith("HTTP/1.1 400"));
@@ -301,7 +400,7 @@ TEST_F(CardFlowTest, GarbageRequestLineGets400AndTheGatewayKeepsServing) {
   EXPECT_EQ(health->status, 200);
 }
 
-TEST_F(CardFlowTest, MissingOrWrongCredentialsAre401) {
+TEST_F(FinixFlowTest, MissingOrWrongCredentialsAre401) {
   auto no_auth = HttpCall(sys->http_port, "GET", "/payment_instruments/PIx");
   ASSERT_TRUE(no_auth.ok());
   EXPECT_EQ(ExpectFinixError(*no_auth, 401)[0]["code"], "UNKNOWN");
@@ -311,7 +410,7 @@ TEST_F(CardFlowTest, MissingOrWrongCredentialsAre401) {
   ExpectFinixError(*wrong, 401);
 }
 
-TEST_F(CardFlowTest, UnknownInstrumentRouteAndMethodAreEnveloped) {
+TEST_F(FinixFlowTest, UnknownInstrumentRouteAndMethodAreEnveloped) {
   EXPECT_EQ(ExpectFinixError(Get("/payment_instruments/PIdoesnotexist"), 404)[0]["code"],
             "NOT_FOUND");
   EXPECT_EQ(ExpectFinixError(Get("/no/such/route"), 404)[0]["code"], "NOT_FOUND");
@@ -323,7 +422,7 @@ TEST_F(CardFlowTest, UnknownInstrumentRouteAndMethodAreEnveloped) {
 
 // Last in the file: it stops the system. ctest runs every test in its own process, so this test
 // sends its own secrets through before scanning the logs.
-TEST_F(CardFlowTest, SigtermStopsCleanlyAndLogsHoldNoSecrets) {
+TEST_F(FinixFlowTest, SigtermStopsCleanlyAndLogsHoldNoSecrets) {
   ASSERT_EQ(Post("/payment_instruments", CardBody().dump()).status, 201);
   nlohmann::json rejected = CardBody();
   rejected["number"] = "4111111111111112";
