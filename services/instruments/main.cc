@@ -17,11 +17,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/json_log.h"
+#include "services/common/periodic_task.h"
 #include "services/common/termination_signal.h"
 #include "services/instruments/admin_commands.h"
+#include "services/instruments/key_commands.h"
 #include "services/instruments/api/health_handler.h"
 #include "services/instruments/api/payment_instrument_handler.h"
-#include "services/instruments/crypto/field_cipher.h"
+#include "services/instruments/crypto/fingerprinter.h"
+#include "services/instruments/crypto/key_manager.h"
+#include "services/instruments/crypto/key_provider.h"
 #include "services/instruments/domain/bin_table.h"
 #include "services/instruments/domain/verifier.h"
 #include "services/instruments/crypto/key_ring.h"
@@ -29,6 +33,7 @@
 #include "services/instruments/crypto/secret_hash.h"
 #include "services/instruments/server_config.h"
 #include "services/instruments/storage/pg_credential_repository.h"
+#include "services/instruments/storage/pg_data_key_repository.h"
 #include "services/instruments/storage/pg_health_probe.h"
 #include "services/instruments/storage/pg_instrument_repository.h"
 #include "services/instruments/storage/pg_worker_pool.h"
@@ -39,12 +44,16 @@ namespace pi::instruments {
 namespace {
 
 constexpr int kMaxRequestBytes = 64 * 1024;
+constexpr absl::Duration kEncryptionCountFlushInterval = absl::Seconds(10);
 
 constexpr char kUsage[] =
     "usage: pi-server [serve] [--name=value ...]\n"
     "       pi-server migrate --database_url=URL [--migrations_dir=DIR]\n"
     "       pi-server create-application --database_url=URL --name=NAME [--role=ROLE]\n"
     "       pi-server keygen --out=PATH\n"
+    "       pi-server kek-add --key_file=F | kek-activate --version=N | rewrap-deks |\n"
+    "                 kek-retire --version=N | rotate-dek --application=AP |\n"
+    "                 reencrypt --application=AP [--batch_size=N]\n"
     "Settings also come from PI_<NAME> environment variables; see README.md.\n";
 
 // Memory holding card data must never reach a core file.
@@ -90,16 +99,22 @@ int Serve(const std::vector<std::string>& args) {
 
   std::vector<storage::PreparedStatement> statements = storage::PgInstrumentRepository::Statements();
   for (auto& s : storage::PgCredentialRepository::Statements()) statements.push_back(s);
+  for (auto& s : storage::PgDataKeyRepository::Statements()) statements.push_back(s);
   storage::PgWorkerPool pool({config->database_url, config->db_workers,
                               static_cast<size_t>(config->db_queue), std::move(statements)});
   storage::PgInstrumentRepository instrument_repository(pool);
   storage::PgCredentialRepository credential_repository(pool);
-  crypto::FieldCipher cipher(*keys);
+  storage::PgDataKeyRepository data_key_repository(pool);
+  crypto::FileKeyProvider key_provider(*keys);
+  crypto::KeyManager key_manager(key_provider, data_key_repository, {});
+  crypto::Fingerprinter fingerprinter(keys->fingerprint_master_key());
+  common::PeriodicTask count_flusher(kEncryptionCountFlushInterval,
+                                     [&key_manager] { key_manager.FlushEncryptionCounts(); });
   crypto::RandomIdGenerator ids;
   crypto::Sha256SecretHasher hasher;
   domain::SandboxVerifier verifier;
-  domain::InstrumentService instruments({instrument_repository, cipher, ids, *bins, verifier,
-                                         [] { return absl::Now(); }});
+  domain::InstrumentService instruments({instrument_repository, key_manager, fingerprinter, ids,
+                                         *bins, verifier, [] { return absl::Now(); }});
   domain::Authenticator authenticator(credential_repository, hasher);
   api::PaymentInstrumentHandler handler(authenticator, instruments);
   api::HealthHandler health;
@@ -135,6 +150,7 @@ int Serve(const std::vector<std::string>& args) {
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoMilliseconds(config->shutdown_grace));
   probe.Stop();
+  count_flusher.Stop();  // flushes the last counts while the pool still runs
   pool.Stop();
   common::LogJson("info", "pi-server stopped");
   return 0;
@@ -154,6 +170,7 @@ int main(int argc, char** argv) {
   if (command == "migrate") return pi::instruments::RunMigrate(args, environ);
   if (command == "create-application") return pi::instruments::RunCreateApplication(args, environ);
   if (command == "keygen") return pi::instruments::RunKeygen(args, environ);
+  if (int code = pi::instruments::RunKeyCommand(command, args, environ); code >= 0) return code;
   std::cerr << pi::instruments::kUsage;
   return command == "help" || command == "--help" ? 0 : 2;
 }

@@ -14,6 +14,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/system_under_test.h"
 
 namespace pi {
 namespace {
@@ -21,40 +22,17 @@ namespace {
 class DatabaseDownTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/pi-e2e-dbdown-" + std::to_string(::getpid());
-    std::filesystem::create_directories(dir_);
-    std::string out;
-    ASSERT_EQ(*testing::RunToCompletion(PI_SERVER_BINARY, {"keygen", "--out=" + dir_ + "/keys"},
-                                        {}, &out),
-              0);
-    auto server = testing::ChildProcess::Start(
-        PI_SERVER_BINARY, {},
-        {{"PI_DATABASE_URL", "host=" + dir_ + "/no-socket-here port=5 dbname=pi connect_timeout=1"},
-         {"PI_KEY_FILE", dir_ + "/keys"},
-         {"PI_GRPC_ADDRESS", "127.0.0.1:0"},
-         {"PI_PORT_FILE", dir_ + "/grpc.port"}},
-        dir_ + "/pi-server.log");
-    ASSERT_TRUE(server.ok());
-    server_.emplace(std::move(*server));
-    auto grpc_port = testing::WaitForPortFile(dir_ + "/grpc.port", absl::Seconds(20));
-    ASSERT_TRUE(grpc_port.ok()) << testing::ReadFile(dir_ + "/pi-server.log");
-    grpc_port_ = *grpc_port;
-    auto gateway = testing::ChildProcess::Start(
-        PI_GATEWAY_BINARY, {},
-        {{"PI_GRPC_TARGET", absl::StrCat("127.0.0.1:", grpc_port_)},
-         {"PI_HTTP_ADDRESS", "127.0.0.1:0"},
-         {"PI_PORT_FILE", dir_ + "/http.port"}},
-        dir_ + "/pi-gateway.log");
-    ASSERT_TRUE(gateway.ok());
-    gateway_.emplace(std::move(*gateway));
-    auto http_port = testing::WaitForPortFile(dir_ + "/http.port", absl::Seconds(20));
-    ASSERT_TRUE(http_port.ok()) << testing::ReadFile(dir_ + "/pi-gateway.log");
-    http_port_ = *http_port;
+    std::string nowhere = "host=" + ::testing::TempDir() + "/no-socket-here port=5 dbname=pi";
+    auto started = testing::SystemUnderTest::Start(
+        "e2e-dbdown", {.database_url = nowhere + " connect_timeout=1",
+                       .create_application = false});
+    ASSERT_TRUE(started.ok()) << started.status();
+    sys_ = *std::move(started);
+    grpc_port_ = sys_->grpc_port();
+    http_port_ = sys_->http_port();
   }
 
-  std::string dir_;
-  std::optional<testing::ChildProcess> server_;
-  std::optional<testing::ChildProcess> gateway_;
+  std::unique_ptr<testing::SystemUnderTest> sys_;
   int grpc_port_ = 0;
   int http_port_ = 0;
 };
@@ -82,8 +60,8 @@ TEST_F(DatabaseDownTest, RequestsFailWith503InFinixEnvelope) {
   EXPECT_EQ(body["_embedded"]["errors"][0]["code"], "SERVICE_UNAVAILABLE");
   EXPECT_EQ(body["total"], 1);
   // The server stays up and stops cleanly.
-  EXPECT_EQ(*gateway_->Stop(SIGTERM, absl::Seconds(30)), 0);
-  EXPECT_EQ(*server_->Stop(SIGTERM, absl::Seconds(30)), 0);
+  EXPECT_EQ(*sys_->gateway().Stop(SIGTERM, absl::Seconds(30)), 0);
+  EXPECT_EQ(*sys_->server().Stop(SIGTERM, absl::Seconds(30)), 0);
 }
 
 }  // namespace

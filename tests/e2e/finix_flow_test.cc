@@ -22,6 +22,7 @@
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
 #include "tests/support/child_process.h"
+#include "tests/support/system_under_test.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_database.h"
 
@@ -37,67 +38,17 @@ using testing::HttpReply;
 constexpr char kPan[] = "5200828282828210";
 constexpr char kSecurityCode[] = "987";
 
-struct System {
-  std::string dir;
-  std::string basic_auth;  // "Basic base64(id:secret)"
-  std::string application_id;
-  int grpc_port = 0;
-  int http_port = 0;
-  std::optional<testing::ChildProcess> server;
-  std::optional<testing::ChildProcess> gateway;
-};
-
-System* sys = nullptr;
+testing::SystemUnderTest* sys = nullptr;
 
 class FinixFlowTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    sys = new System;
-    sys->dir = ::testing::TempDir() + "/pi-e2e-" + std::to_string(::getpid());
-    std::filesystem::create_directories(sys->dir);
-    const std::string& url = testing::TestDatabaseUrl();
-
-    std::string out;
-    ASSERT_EQ(*testing::RunToCompletion(PI_SERVER_BINARY, {"keygen", "--out=" + sys->dir + "/keys"},
-                                        {}, &out),
-              0);
-    out.clear();
-    ASSERT_EQ(*testing::RunToCompletion(PI_SERVER_BINARY,
-                                        {"create-application", "--name=e2e"},
-                                        {{"PI_DATABASE_URL", url}}, &out),
-              0);
-    nlohmann::json app = nlohmann::json::parse(out);
-    sys->application_id = app["application_id"];
-    sys->basic_auth = "Basic " + absl::Base64Escape(app["credential_id"].get<std::string>() + ":" +
-                                                    app["secret"].get<std::string>());
-
-    auto server = testing::ChildProcess::Start(
-        PI_SERVER_BINARY, {},
-        {{"PI_DATABASE_URL", url},
-         {"PI_KEY_FILE", sys->dir + "/keys"},
-         {"PI_GRPC_ADDRESS", "127.0.0.1:0"},
-         {"PI_PORT_FILE", sys->dir + "/grpc.port"},
-         {"PI_HEALTH_INTERVAL", "200ms"}},
-        sys->dir + "/pi-server.log");
-    ASSERT_TRUE(server.ok()) << server.status();
-    sys->server.emplace(std::move(*server));
-    auto grpc_port = testing::WaitForPortFile(sys->dir + "/grpc.port", absl::Seconds(20));
-    ASSERT_TRUE(grpc_port.ok()) << testing::ReadFile(sys->dir + "/pi-server.log");
-    sys->grpc_port = *grpc_port;
-
-    auto gateway = testing::ChildProcess::Start(
-        PI_GATEWAY_BINARY, {},
-        {{"PI_GRPC_TARGET", absl::StrCat("127.0.0.1:", sys->grpc_port)},
-         {"PI_HTTP_ADDRESS", "127.0.0.1:0"},
-         {"PI_PORT_FILE", sys->dir + "/http.port"},
-         {"PI_PUBLIC_BASE_URL", "https://vault.example.com"},
-         {"PI_MAX_BODY_BYTES", "8192"}},
-        sys->dir + "/pi-gateway.log");
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    sys->gateway.emplace(std::move(*gateway));
-    auto http_port = testing::WaitForPortFile(sys->dir + "/http.port", absl::Seconds(20));
-    ASSERT_TRUE(http_port.ok()) << testing::ReadFile(sys->dir + "/pi-gateway.log");
-    sys->http_port = *http_port;
+    auto started = testing::SystemUnderTest::Start(
+        "e2e-finix", {.database_url = testing::TestDatabaseUrl(),
+                      .gateway_env = {{"PI_PUBLIC_BASE_URL", "https://vault.example.com"},
+                                      {"PI_MAX_BODY_BYTES", "8192"}}});
+    ASSERT_TRUE(started.ok()) << started.status();
+    sys = started->release();
   }
 
   static void TearDownTestSuite() {
@@ -105,22 +56,19 @@ class FinixFlowTest : public ::testing::Test {
     sys = nullptr;
   }
 
-  void SetUp() override {
-    ASSERT_NE(sys, nullptr);
-    ASSERT_GT(sys->http_port, 0) << "the system did not start";
-  }
+  void SetUp() override { ASSERT_NE(sys, nullptr) << "the system did not start"; }
 
   static HttpReply Post(const std::string& target, const std::string& body,
                         std::map<std::string, std::string> headers = {}) {
-    headers.emplace("Authorization", sys->basic_auth);
+    headers.emplace("Authorization", sys->basic_auth());
     headers.emplace("Content-Type", "application/json");
-    auto reply = HttpCall(sys->http_port, "POST", target, body, headers);
+    auto reply = HttpCall(sys->http_port(), "POST", target, body, headers);
     EXPECT_TRUE(reply.ok()) << reply.status();
     return reply.ok() ? *reply : HttpReply{};
   }
 
   static HttpReply Get(const std::string& target) {
-    auto reply = HttpCall(sys->http_port, "GET", target, "", {{"Authorization", sys->basic_auth}});
+    auto reply = HttpCall(sys->http_port(), "GET", target, "", {{"Authorization", sys->basic_auth()}});
     EXPECT_TRUE(reply.ok()) << reply.status();
     return reply.ok() ? *reply : HttpReply{};
   }
@@ -174,12 +122,12 @@ TEST_F(FinixFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
   EXPECT_EQ(card["expiration_month"], 12);
   EXPECT_EQ(card["expiration_year"], 2040);
   EXPECT_EQ(card["name"], "Amy White");
-  EXPECT_EQ(card["application"], sys->application_id);
+  EXPECT_EQ(card["application"], sys->application_id());
   EXPECT_EQ(card["identity"], "IDgWxBhfGYLLdkhxx2ddYf9K");
   EXPECT_EQ(card["enabled"], true);
   EXPECT_EQ(card["address"]["line2"], nullptr);
   EXPECT_EQ(card["tags"]["card_name"], "Business Card");
-  EXPECT_FALSE(card.contains("fingerprint")) << "no fingerprint before the crypto issue";
+  EXPECT_THAT(card["fingerprint"].get<std::string>(), ::testing::StartsWith("FPR"));
   EXPECT_EQ(card["_links"]["self"]["href"],
             "https://vault.example.com/payment_instruments/" + id);
   EXPECT_THAT(created.body, Not(HasSubstr(kPan)));
@@ -188,11 +136,11 @@ TEST_F(FinixFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
   ASSERT_EQ(fetched.status, 200) << fetched.body;
   EXPECT_EQ(nlohmann::json::parse(fetched.body), card);
 
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port),
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port()),
                                      grpc::InsecureChannelCredentials());
   auto stub = v1::PaymentInstrumentService::NewStub(channel);
   grpc::ClientContext context;
-  context.AddMetadata("authorization", sys->basic_auth);
+  context.AddMetadata("authorization", sys->basic_auth());
   v1::GetPaymentInstrumentRequest request;
   request.set_name("paymentInstruments/" + id);
   v1::PaymentInstrument instrument;
@@ -316,8 +264,30 @@ TEST_F(FinixFlowTest, CardIsEnrichedFromBinDataAndTheSandboxVerifier) {
   EXPECT_EQ(card["network_token_enabled"], false);
 }
 
+// Fingerprints detect duplicates: the same card, whatever its expiry or name, has one.
+TEST_F(FinixFlowTest, SameCardHasOneFingerprintWhateverItsExpiryAndName) {
+  nlohmann::json first = CardBody();
+  nlohmann::json second = CardBody();
+  second["expiration_year"] = 2041;
+  second["name"] = "Someone Else";
+  nlohmann::json other = CardBody();
+  other["number"] = "4111111111111111";
+  HttpReply a = Post("/payment_instruments", first.dump());
+  HttpReply b = Post("/payment_instruments", second.dump());
+  HttpReply c = Post("/payment_instruments", other.dump());
+  ASSERT_EQ(a.status, 201);
+  ASSERT_EQ(b.status, 201);
+  ASSERT_EQ(c.status, 201);
+  std::string fa = nlohmann::json::parse(a.body)["fingerprint"];
+  std::string fb = nlohmann::json::parse(b.body)["fingerprint"];
+  std::string fc = nlohmann::json::parse(c.body)["fingerprint"];
+  EXPECT_EQ(fa, fb);
+  EXPECT_NE(fa, fc);
+  EXPECT_THAT(fa, Not(HasSubstr("8210")));
+}
+
 TEST_F(FinixFlowTest, GrpcHealthSaysServing) {
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port),
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port()),
                                      grpc::InsecureChannelCredentials());
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
@@ -331,7 +301,7 @@ TEST_F(FinixFlowTest, GrpcHealthSaysServing) {
 // services and serves the API's file descriptor.
 TEST_F(FinixFlowTest, ReflectionListsTheServicesLikeGrpcurl) {
   namespace reflection = grpc::reflection::v1alpha;
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port),
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port()),
                                      grpc::InsecureChannelCredentials());
   auto stub = reflection::ServerReflection::NewStub(channel);
   grpc::ClientContext context;
@@ -391,20 +361,20 @@ TEST_F(FinixFlowTest, BodyOverTheLimitIs413) {
 }
 
 TEST_F(FinixFlowTest, GarbageRequestLineGets400AndTheGatewayKeepsServing) {
-  auto raw = testing::RawExchange(sys->http_port, "GARBAGE\r\n\r\n");
+  auto raw = testing::RawExchange(sys->http_port(), "GARBAGE\r\n\r\n");
   ASSERT_TRUE(raw.ok()) << raw.status();
   EXPECT_THAT(*raw, ::testing::StartsWith("HTTP/1.1 400"));
   EXPECT_THAT(*raw, HasSubstr("\"code\":\"BAD_REQUEST\""));
-  auto health = HttpCall(sys->http_port, "GET", "/healthz");
+  auto health = HttpCall(sys->http_port(), "GET", "/healthz");
   ASSERT_TRUE(health.ok());
   EXPECT_EQ(health->status, 200);
 }
 
 TEST_F(FinixFlowTest, MissingOrWrongCredentialsAre401) {
-  auto no_auth = HttpCall(sys->http_port, "GET", "/payment_instruments/PIx");
+  auto no_auth = HttpCall(sys->http_port(), "GET", "/payment_instruments/PIx");
   ASSERT_TRUE(no_auth.ok());
   EXPECT_EQ(ExpectFinixError(*no_auth, 401)[0]["code"], "UNKNOWN");
-  auto wrong = HttpCall(sys->http_port, "GET", "/payment_instruments/PIx", "",
+  auto wrong = HttpCall(sys->http_port(), "GET", "/payment_instruments/PIx", "",
                         {{"Authorization", "Basic " + absl::Base64Escape("USnobody:guess")}});
   ASSERT_TRUE(wrong.ok());
   ExpectFinixError(*wrong, 401);
@@ -414,8 +384,8 @@ TEST_F(FinixFlowTest, UnknownInstrumentRouteAndMethodAreEnveloped) {
   EXPECT_EQ(ExpectFinixError(Get("/payment_instruments/PIdoesnotexist"), 404)[0]["code"],
             "NOT_FOUND");
   EXPECT_EQ(ExpectFinixError(Get("/no/such/route"), 404)[0]["code"], "NOT_FOUND");
-  auto deleted = HttpCall(sys->http_port, "DELETE", "/payment_instruments/PIx", "",
-                          {{"Authorization", sys->basic_auth}});
+  auto deleted = HttpCall(sys->http_port(), "DELETE", "/payment_instruments/PIx", "",
+                          {{"Authorization", sys->basic_auth()}});
   ASSERT_TRUE(deleted.ok());
   EXPECT_EQ(ExpectFinixError(*deleted, 405)[0]["code"], "METHOD_NOT_ALLOWED");
 }
@@ -427,18 +397,18 @@ TEST_F(FinixFlowTest, SigtermStopsCleanlyAndLogsHoldNoSecrets) {
   nlohmann::json rejected = CardBody();
   rejected["number"] = "4111111111111112";
   ASSERT_EQ(Post("/payment_instruments", rejected.dump()).status, 422);
-  auto gateway_exit = sys->gateway->Stop(SIGTERM, absl::Seconds(30));
-  auto server_exit = sys->server->Stop(SIGTERM, absl::Seconds(30));
+  auto gateway_exit = sys->gateway().Stop(SIGTERM, absl::Seconds(30));
+  auto server_exit = sys->server().Stop(SIGTERM, absl::Seconds(30));
   ASSERT_TRUE(gateway_exit.ok()) << gateway_exit.status();
   ASSERT_TRUE(server_exit.ok()) << server_exit.status();
   EXPECT_EQ(*gateway_exit, 0);
   EXPECT_EQ(*server_exit, 0);
-  for (const char* log : {"/pi-server.log", "/pi-gateway.log"}) {
-    std::string text = testing::ReadFile(sys->dir + log);
+  for (const auto& [log, text] : {std::pair<std::string, std::string>{"pi-server", sys->server_log()},
+                                  {"pi-gateway", sys->gateway_log()}}) {
     EXPECT_THAT(text, HasSubstr("\"request_id\":\"")) << log << " has no request log line";
     EXPECT_THAT(text, Not(HasSubstr(kPan))) << log;
     EXPECT_THAT(text, Not(HasSubstr("4111111111111112"))) << log;
-    EXPECT_THAT(text, Not(HasSubstr(sys->basic_auth.substr(6)))) << log;
+    EXPECT_THAT(text, Not(HasSubstr(sys->basic_auth().substr(6)))) << log;
   }
 }
 

@@ -4,7 +4,13 @@
 #include <fstream>
 #include <iostream>
 
+#include <unistd.h>
+
+#include <pqxx/pqxx>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/instruments/storage/migrator.h"
 
 namespace pi::testing {
@@ -29,6 +35,28 @@ const std::string& TestDatabaseUrl() {
     }
     return std::string(absl::StripAsciiWhitespace(line));
   }();
+  return url;
+}
+
+std::string CreateScratchDatabase(const std::string& purpose) {
+  const std::string& base = TestDatabaseUrl();
+  std::string name = absl::StrCat("scratch_", purpose, "_", ::getpid(), "_",
+                                  absl::ToUnixNanos(absl::Now()));
+  try {
+    pqxx::connection c(base);
+    pqxx::nontransaction txn(c);
+    txn.exec("CREATE DATABASE " + txn.quote_name(name));
+  } catch (const std::exception& e) {
+    std::cerr << "creating a scratch database failed: " << e.what() << "\n";
+    std::abort();
+  }
+  // The conninfo's last dbname wins.
+  std::string url = absl::StrCat(base, " dbname=", name);
+  auto migrated = instruments::storage::ApplyMigrations(url, MigrationsDir());
+  if (!migrated.ok()) {
+    std::cerr << "migrating the scratch database failed: " << migrated.status() << "\n";
+    std::abort();
+  }
   return url;
 }
 

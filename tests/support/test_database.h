@@ -12,6 +12,10 @@ namespace pi::testing {
 // Aborts the test binary with a clear message when the cluster is not running.
 const std::string& TestDatabaseUrl();
 
+// A new, migrated database in the test cluster, for tests that change global state (such as
+// the KEK state): returns its conninfo. Aborts on failure.
+std::string CreateScratchDatabase(const std::string& purpose);
+
 // The repository's db/migrations directory.
 std::string MigrationsDir();
 

@@ -238,6 +238,7 @@ void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out) {
   out->mutable_tags()->insert(instrument.tags.begin(), instrument.tags.end());
   if (instrument.address) ToProto(*instrument.address, out->mutable_address());
   out->set_currency(instrument.currency);
+  out->set_fingerprint(instrument.fingerprint);
   out->set_created_via(v1::API);
   if (instrument.card) {
     const domain::MaskedCard& c = *instrument.card;

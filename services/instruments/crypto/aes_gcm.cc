@@ -2,12 +2,24 @@
 
 #include <openssl/evp.h>
 
+#include <cstdlib>
 #include <memory>
 
 namespace pi::instruments::crypto {
 namespace {
 
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+// Fetched once: Aes256Gcm() would make OpenSSL 3 look the implementation up on every
+// init, which costs about as much as the encryption itself.
+const EVP_CIPHER* Aes256Gcm() {
+  static const EVP_CIPHER* cipher = [] {
+    EVP_CIPHER* fetched = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+    if (fetched == nullptr) std::abort();  // AES-GCM unavailable: the library is broken
+    return fetched;
+  }();
+  return cipher;
+}
 
 const unsigned char* Bytes(absl::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
@@ -29,7 +41,7 @@ absl::StatusOr<std::string> AesGcmSeal(absl::string_view key, absl::string_view 
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   int len = 0;
   int total = 0;
-  if (!ctx || EVP_EncryptInit_ex2(ctx.get(), EVP_aes_256_gcm(), Bytes(key), Bytes(nonce),
+  if (!ctx || EVP_EncryptInit_ex2(ctx.get(), Aes256Gcm(), Bytes(key), Bytes(nonce),
                                   nullptr) != 1 ||
       (!aad.empty() &&
        EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) != 1) ||
@@ -59,7 +71,7 @@ absl::StatusOr<common::Secret> AesGcmOpen(absl::string_view key, absl::string_vi
   int len = 0;
   bool ok =
       ctx &&
-      EVP_DecryptInit_ex2(ctx.get(), EVP_aes_256_gcm(), Bytes(key), Bytes(nonce), nullptr) == 1 &&
+      EVP_DecryptInit_ex2(ctx.get(), Aes256Gcm(), Bytes(key), Bytes(nonce), nullptr) == 1 &&
       (aad.empty() ||
        EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) ==
            1) &&

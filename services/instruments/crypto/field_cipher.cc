@@ -2,14 +2,13 @@
 
 #include <openssl/rand.h>
 
-#include "absl/strings/str_cat.h"
 #include "services/instruments/crypto/aes_gcm.h"
 
 namespace pi::instruments::crypto {
 namespace {
 
 constexpr char kFormatVersion = 0x01;
-constexpr size_t kHeaderSize = 1 + 4 + kGcmNonceSize;
+constexpr size_t kHeaderSize = 1 + 4;
 
 void AppendU32(std::string& out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
@@ -20,8 +19,8 @@ void AppendLengthPrefixed(std::string& out, absl::string_view part) {
   out.append(part.data(), part.size());
 }
 
-std::string Aad(absl::string_view header_prefix, const domain::SealContext& context) {
-  std::string aad(header_prefix.data(), header_prefix.size());
+std::string Aad(absl::string_view header, const domain::SealContext& context) {
+  std::string aad(header.data(), header.size());
   AppendLengthPrefixed(aad, context.application_id);
   AppendLengthPrefixed(aad, context.resource_id);
   AppendLengthPrefixed(aad, context.field);
@@ -30,42 +29,43 @@ std::string Aad(absl::string_view header_prefix, const domain::SealContext& cont
 
 }  // namespace
 
-absl::StatusOr<std::string> FieldCipher::Seal(absl::string_view plaintext,
-                                              const domain::SealContext& context) const {
-  uint32_t version = keys_.active_version();
-  const common::Secret* key = keys_.Find(version);
-  if (key == nullptr) return absl::InternalError("active key missing from the key ring");
-
+absl::StatusOr<std::string> SealField(absl::string_view key, uint32_t key_version,
+                                      absl::string_view plaintext,
+                                      const domain::SealContext& context) {
   std::string out;
+  out.reserve(kHeaderSize + kGcmNonceSize + plaintext.size() + kGcmTagSize);
   out.push_back(kFormatVersion);
-  AppendU32(out, version);
+  AppendU32(out, key_version);
   std::string nonce(kGcmNonceSize, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), kGcmNonceSize) != 1) {
     return absl::InternalError("no randomness for a nonce");
   }
-  std::string aad = Aad(out, context);
-  out.append(nonce);
-  absl::StatusOr<std::string> sealed = AesGcmSeal(key->Reveal(), nonce, aad, plaintext);
+  absl::StatusOr<std::string> sealed = AesGcmSeal(key, nonce, Aad(out, context), plaintext);
   if (!sealed.ok()) return sealed.status();
+  out.append(nonce);
   out.append(*sealed);
   return out;
 }
 
-absl::StatusOr<common::Secret> FieldCipher::Open(absl::string_view ciphertext,
-                                                 const domain::SealContext& context) const {
-  if (ciphertext.size() < kHeaderSize + kGcmTagSize || ciphertext[0] != kFormatVersion) {
+absl::StatusOr<uint32_t> CiphertextKeyVersion(absl::string_view ciphertext) {
+  if (ciphertext.size() < kHeaderSize + kGcmNonceSize + kGcmTagSize ||
+      ciphertext[0] != kFormatVersion) {
     return absl::DataLossError("ciphertext has an unknown format");
   }
   uint32_t version = 0;
-  for (int i = 1; i <= 4; ++i) version = (version << 8) | static_cast<unsigned char>(ciphertext[i]);
-  const common::Secret* key = keys_.Find(version);
-  if (key == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("ciphertext needs key version ", version, ", which is not loaded"));
+  for (size_t i = 1; i < kHeaderSize; ++i) {
+    version = (version << 8) | static_cast<unsigned char>(ciphertext[i]);
   }
-  std::string aad = Aad(ciphertext.substr(0, 5), context);
-  return AesGcmOpen(key->Reveal(), ciphertext.substr(5, kGcmNonceSize), aad,
-                    ciphertext.substr(kHeaderSize));
+  return version;
+}
+
+absl::StatusOr<common::Secret> OpenField(absl::string_view key, absl::string_view ciphertext,
+                                         const domain::SealContext& context) {
+  absl::StatusOr<uint32_t> version = CiphertextKeyVersion(ciphertext);
+  if (!version.ok()) return version.status();
+  return AesGcmOpen(key, ciphertext.substr(kHeaderSize, kGcmNonceSize),
+                    Aad(ciphertext.substr(0, kHeaderSize), context),
+                    ciphertext.substr(kHeaderSize + kGcmNonceSize));
 }
 
 }  // namespace pi::instruments::crypto

@@ -1,39 +1,33 @@
-// Encrypts and decrypts single fields (a PAN, an account number) for storage.
-//
-// Ciphertext format, version 1 (all integers big-endian):
-//   0x01 | key version (4 bytes) | nonce (12 bytes) | AES-256-GCM ciphertext | tag (16 bytes)
+// The ciphertext format of one stored field (a PAN, an account number, a wallet token), sealed
+// with AES-256-GCM under an application's data key. Version 1 (integers big-endian):
+//   0x01 | data-key version (4 bytes) | nonce (12 bytes) | ciphertext | tag (16 bytes)
 // The nonce is random per encryption (RAND_bytes). The AAD is the format byte and key version
 // followed by the length-prefixed application id, resource id and field name, so a ciphertext
-// copied to another row, application or field fails to decrypt. Thread-safe.
+// copied to another row, application or field fails to decrypt. Stateless; thread-safe.
 #ifndef PI_SERVICES_INSTRUMENTS_CRYPTO_FIELD_CIPHER_H_
 #define PI_SERVICES_INSTRUMENTS_CRYPTO_FIELD_CIPHER_H_
 
+#include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "services/common/secret.h"
-#include "services/instruments/crypto/key_ring.h"
 #include "services/instruments/domain/ports.h"
 
 namespace pi::instruments::crypto {
 
-class FieldCipher : public domain::FieldSealer {
- public:
-  // `keys` must outlive the cipher.
-  explicit FieldCipher(const KeyRing& keys) : keys_(keys) {}
+// Seals `plaintext` under `key` (32 bytes) of `key_version`. INTERNAL if OpenSSL fails.
+absl::StatusOr<std::string> SealField(absl::string_view key, uint32_t key_version,
+                                      absl::string_view plaintext,
+                                      const domain::SealContext& context);
 
-  absl::StatusOr<std::string> Seal(absl::string_view plaintext,
-                                   const domain::SealContext& context) const override;
+// The data-key version a ciphertext names. DATA_LOSS for an unknown format.
+absl::StatusOr<uint32_t> CiphertextKeyVersion(absl::string_view ciphertext);
 
-  // DATA_LOSS for a malformed or tampered ciphertext or a different context;
-  // FAILED_PRECONDITION when the key version it names is not in the ring.
-  absl::StatusOr<common::Secret> Open(absl::string_view ciphertext,
-                                      const domain::SealContext& context) const;
-
- private:
-  const KeyRing& keys_;
-};
+// The plaintext. DATA_LOSS for a malformed or tampered ciphertext, another key or context.
+absl::StatusOr<common::Secret> OpenField(absl::string_view key, absl::string_view ciphertext,
+                                         const domain::SealContext& context);
 
 }  // namespace pi::instruments::crypto
 

@@ -23,10 +23,13 @@ absl::StatusOr<KeyRing> KeyRing::Parse(absl::string_view contents) {
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line.front() == '#') continue;
     std::vector<absl::string_view> parts = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    bool is_fingerprint = parts.size() == 2 && parts[0] == "fingerprint";
     uint32_t version = 0;
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &version) || version == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("key file line ", line_number, ": expected '<version> <base64 key>'"));
+    if (parts.size() != 2 ||
+        (!is_fingerprint && (!absl::SimpleAtoi(parts[0], &version) || version == 0))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "key file line ", line_number,
+          ": expected '<version> <base64 key>' or 'fingerprint <base64 key>'"));
     }
     std::string raw;
     if (!absl::Base64Unescape(parts[1], &raw) || raw.size() != kAesKeySize) {
@@ -34,13 +37,26 @@ absl::StatusOr<KeyRing> KeyRing::Parse(absl::string_view contents) {
       return absl::InvalidArgumentError(absl::StrCat(
           "key file line ", line_number, ": key must be base64 of exactly 32 bytes"));
     }
+    if (is_fingerprint) {
+      if (!ring.fingerprint_key_.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("key file line ", line_number, ": the fingerprint key is listed twice"));
+      }
+      ring.fingerprint_key_ = common::Secret(std::move(raw));
+      continue;
+    }
     if (!ring.keys_.emplace(version, common::Secret(std::move(raw))).second) {
       return absl::InvalidArgumentError(
           absl::StrCat("key file line ", line_number, ": version ", version, " listed twice"));
     }
     ring.active_version_ = std::max(ring.active_version_, version);
   }
-  if (ring.keys_.empty()) return absl::InvalidArgumentError("key file holds no key");
+  if (ring.keys_.empty()) return absl::InvalidArgumentError("key file holds no KEK");
+  if (ring.fingerprint_key_.empty()) {
+    return absl::InvalidArgumentError(
+        "key file holds no fingerprint key: add a 'fingerprint <base64 of 32 bytes>' line "
+        "(pi-server keygen writes one)");
+  }
   return ring;
 }
 
@@ -62,17 +78,40 @@ absl::StatusOr<KeyRing> KeyRing::Load(const std::string& path) {
   return ring;
 }
 
-common::Secret KeyRing::GenerateKeyFile() {
+namespace {
+
+// 32 random bytes, base64.
+common::Secret RandomKeyBase64() {
   unsigned char key[kAesKeySize];
   if (RAND_bytes(key, sizeof(key)) != 1) std::abort();  // no entropy: nothing safe to do
-  common::Secret encoded(absl::Base64Escape(
-      absl::string_view(reinterpret_cast<const char*>(key), sizeof(key))));
+  common::Secret encoded(
+      absl::Base64Escape(absl::string_view(reinterpret_cast<const char*>(key), sizeof(key))));
   OPENSSL_cleanse(key, sizeof(key));
+  return encoded;
+}
+
+}  // namespace
+
+common::Secret KeyRing::GenerateKeyFile() {
+  common::Secret kek = RandomKeyBase64();
+  common::Secret fingerprint = RandomKeyBase64();
   return common::Secret(absl::StrCat(
-      "# pi-server key file: '<version> <base64 of 32 random bytes>' per line.\n"
-      "# The highest version encrypts; every listed version decrypts. Keep it secret.\n"
+      "# pi-server key file. KEKs: '<version> <base64 of 32 random bytes>'; which one wraps new\n"
+      "# data keys is set with 'pi-server kek-activate'. 'fingerprint <base64>' is the\n"
+      "# fingerprint master key: never change it (fingerprints would change). Keep it secret.\n"
       "1 ",
-      encoded.Reveal(), "\n"));
+      kek.Reveal(), "\nfingerprint ", fingerprint.Reveal(), "\n"));
+}
+
+common::Secret KeyRing::NewKekLine(uint32_t version) {
+  common::Secret kek = RandomKeyBase64();
+  return common::Secret(absl::StrCat(version, " ", kek.Reveal(), "\n"));
+}
+
+std::vector<uint32_t> KeyRing::versions() const {
+  std::vector<uint32_t> out;
+  for (const auto& [version, key] : keys_) out.push_back(version);
+  return out;
 }
 
 const common::Secret* KeyRing::Find(uint32_t version) const {

@@ -64,6 +64,11 @@ bool AllDigits(absl::string_view s) {
                      [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
 }
 
+size_t Utf8Length(absl::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 bool IsIsoAlpha3Country(absl::string_view code) {
   return std::binary_search(std::begin(kAlpha3Countries), std::end(kAlpha3Countries), code);
 }
@@ -78,7 +83,7 @@ void CheckIdentityId(absl::string_view id, absl::string_view field, ViolationCol
 }
 
 void CheckHolderName(absl::string_view name, absl::string_view field, ViolationCollector& v) {
-  if (name.size() > kMaxHolderNameLength) {
+  if (Utf8Length(name) > kMaxHolderNameLength) {
     v.Add(field, absl::StrCat("must be at most ", kMaxHolderNameLength, " characters"));
   }
 }
@@ -90,11 +95,11 @@ void CheckTags(const std::map<std::string, std::string>& tags, absl::string_view
     return;
   }
   for (const auto& [key, value] : tags) {
-    if (key.empty() || key.size() > kMaxTagKeyLength) {
+    if (key.empty() || Utf8Length(key) > kMaxTagKeyLength) {
       v.Add(field, absl::StrCat("keys must be 1 to ", kMaxTagKeyLength, " characters"));
       return;
     }
-    if (value.size() > kMaxTagValueLength) {
+    if (Utf8Length(value) > kMaxTagValueLength) {
       v.Add(absl::StrCat(field, ".", key),
             absl::StrCat("must be at most ", kMaxTagValueLength, " characters"));
     }
@@ -102,13 +107,15 @@ void CheckTags(const std::map<std::string, std::string>& tags, absl::string_view
 }
 
 void CheckAddress(const Address& address, ViolationCollector& v) {
-  if (address.line1.size() > 35) v.Add("line1", "must be at most 35 characters");
-  if (address.line2.size() > 35) v.Add("line2", "must be at most 35 characters");
-  if (address.city.size() > 20) v.Add("city", "must be at most 20 characters");
+  if (Utf8Length(address.line1) > 35) v.Add("line1", "must be at most 35 characters");
+  if (Utf8Length(address.line2) > 35) v.Add("line2", "must be at most 35 characters");
+  if (Utf8Length(address.city) > 20) v.Add("city", "must be at most 20 characters");
   if (!address.region.empty() && (address.region.size() != 2 || !IsUpperAlpha(address.region))) {
     v.Add("region", "must be a two-letter state or province code");
   }
-  if (address.postal_code.size() > 7) v.Add("postal_code", "must be at most 7 characters");
+  if (Utf8Length(address.postal_code) > 7) {
+    v.Add("postal_code", "must be at most 7 characters");
+  }
   if (!address.country.empty() && !IsIsoAlpha3Country(address.country)) {
     v.Add("country", "must be an ISO 3166 alpha-3 country code");
   }

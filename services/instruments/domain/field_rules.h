@@ -36,6 +36,10 @@ class ViolationCollector {
 
 bool AllDigits(absl::string_view s);
 
+// Characters (Unicode code points) in UTF-8 `s`: the unit every "at most N characters" limit
+// counts. Counts bytes that do not continue a sequence, so malformed input still gets a bound.
+size_t Utf8Length(absl::string_view s);
+
 // ISO 3166-1 alpha-3, upper case ("USA", "CAN", "GBR", ...).
 bool IsIsoAlpha3Country(absl::string_view code);
 

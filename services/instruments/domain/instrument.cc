@@ -47,6 +47,20 @@ constexpr EnumName<BankValidationCheck> kBankValidationChecks[] = {
 
 }  // namespace
 
+absl::string_view SecretFieldName(InstrumentType type) {
+  switch (type) {
+    case InstrumentType::kPaymentCard:
+      return "card.number";
+    case InstrumentType::kBankAccount:
+      return "bank_account.account_number";
+    case InstrumentType::kApplePay:
+    case InstrumentType::kGooglePay:
+    case InstrumentType::kToken:
+      return "wallet.third_party_token";
+  }
+  return "card.number";
+}
+
 absl::string_view InstrumentTypeName(InstrumentType t) { return NameOf(kInstrumentTypes, t); }
 std::optional<InstrumentType> InstrumentTypeFromName(absl::string_view name) {
   return FromName(kInstrumentTypes, name);

@@ -36,6 +36,10 @@ enum class AddressCheck {
 enum class BankAccountType { kChecking, kSavings, kBusinessChecking, kPersonalChecking };
 enum class BankValidationCheck { kNotAttempted, kValid, kInvalid, kInconclusive };
 
+// The name of the one encrypted field of an instrument of `type` ("card.number",
+// "bank_account.account_number" or "wallet.third_party_token"), bound into its ciphertext.
+absl::string_view SecretFieldName(InstrumentType type);
+
 // Upper-case wire names ("PAYMENT_CARD", "CREDIT", "MATCHED", "POSTAL_CODE_MATCH",
 // "CHECKING", "VALID", ...) and their inverses (nullopt for unknown names).
 absl::string_view InstrumentTypeName(InstrumentType type);
@@ -117,6 +121,8 @@ struct Instrument {
   std::optional<MaskedBankAccount> bank_account;
   std::optional<WalletDetails> wallet;
   std::string currency = "USD";
+  // Keyed fingerprint of the card or account ("FPR..."); see ports.h Fingerprinter.
+  std::string fingerprint;
   absl::Time create_time;
   absl::Time update_time;
 

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/error.h"
 
 namespace pi::instruments::domain {
@@ -32,6 +33,14 @@ void Enrich(MaskedCard& card, const BinInfo* bin) {
 
 }  // namespace
 
+// What a create carries from sealing to storing, and into a second attempt after a rotation.
+struct InstrumentService::PendingCreate {
+  Instrument instrument;
+  common::Secret secret;
+  Done done;
+  bool resealed = false;
+};
+
 void InstrumentService::CreateCard(const Caller& caller, NewCard card, Done done) {
   absl::Time now = deps_.clock();
   std::vector<common::FieldViolation> violations = ValidateNewCard(card, now, kPrefix);
@@ -46,7 +55,9 @@ void InstrumentService::CreateCard(const Caller& caller, NewCard card, Done done
   masked.address_check = verification.address;
   instrument.card = std::move(masked);
   card.security_code.Clear();
-  Store(caller, std::move(instrument), now, card.number.Reveal(), "card.number", std::move(done));
+  // The PAN alone: one card has one fingerprint whatever its expiry, name or address.
+  common::Secret material(absl::StrCat("card:", card.number.Reveal()));
+  Create(caller, std::move(instrument), now, material, std::move(card.number), std::move(done));
 }
 
 void InstrumentService::CreateBankAccount(const Caller& caller, NewBankAccount account,
@@ -60,8 +71,16 @@ void InstrumentService::CreateBankAccount(const Caller& caller, NewBankAccount a
   masked.validation_check = deps_.verifier.VerifyBankAccount(account);
   instrument.bank_account = std::move(masked);
   instrument.currency = BankCurrency(account);
-  Store(caller, std::move(instrument), deps_.clock(), account.account_number.Reveal(),
-        "bank_account.account_number", std::move(done));
+  // Country + bank (routing, or institution + transit) + account number.
+  std::string country = BankCountry(account);
+  common::Secret material(
+      country == "CAN"
+          ? absl::StrCat("bank:CAN:", account.institution_number, ":", account.transit_number,
+                         ":", account.account_number.Reveal())
+          : absl::StrCat("bank:", country, ":", account.routing_number, ":",
+                         account.account_number.Reveal()));
+  Create(caller, std::move(instrument), deps_.clock(), material, std::move(account.account_number),
+         std::move(done));
 }
 
 void InstrumentService::CreateWallet(const Caller& caller, NewWallet wallet, Done done) {
@@ -71,27 +90,49 @@ void InstrumentService::CreateWallet(const Caller& caller, NewWallet wallet, Don
   Instrument instrument =
       Owned(wallet.identity_id, wallet.type, wallet.holder_name, wallet.tags, wallet.address);
   instrument.wallet = WalletDetails{wallet.third_party, wallet.merchant_identity};
-  Store(caller, std::move(instrument), deps_.clock(), wallet.third_party_token.Reveal(),
-        "wallet.third_party_token", std::move(done));
+  common::Secret material(absl::StrCat("wallet:", InstrumentTypeName(wallet.type), ":",
+                                       wallet.third_party, ":",
+                                       wallet.third_party_token.Reveal()));
+  Create(caller, std::move(instrument), deps_.clock(), material,
+         std::move(wallet.third_party_token), std::move(done));
 }
 
-void InstrumentService::Store(const Caller& caller, Instrument instrument, absl::Time now,
-                              absl::string_view secret, absl::string_view field, Done done) {
+void InstrumentService::Create(const Caller& caller, Instrument instrument, absl::Time now,
+                               const common::Secret& fingerprint_material, common::Secret secret,
+                               Done done) {
   instrument.id = deps_.ids.NewId("PI");
   instrument.application_id = caller.application_id;
   instrument.create_time = now;
   instrument.update_time = now;
+  instrument.fingerprint =
+      deps_.fingerprinter.Fingerprint(caller.application_id, fingerprint_material.Reveal());
+  SealAndInsert(std::make_shared<PendingCreate>(
+      PendingCreate{std::move(instrument), std::move(secret), std::move(done)}));
+}
 
-  absl::StatusOr<std::string> ciphertext =
-      deps_.sealer.Seal(secret, {caller.application_id, instrument.id, field});
-  if (!ciphertext.ok()) return std::move(done)(ciphertext.status());
-
-  InstrumentRecord record{instrument, *std::move(ciphertext)};
-  deps_.repository.Insert(
-      std::move(record),
-      [reply = std::move(instrument), done = std::move(done)](absl::Status status) mutable {
-        if (!status.ok()) return std::move(done)(std::move(status));
-        std::move(done)(std::move(reply));
+void InstrumentService::SealAndInsert(std::shared_ptr<PendingCreate> pending) {
+  const Instrument& instrument = pending->instrument;
+  deps_.sealer.Seal(
+      pending->secret.Clone(),
+      {instrument.application_id, instrument.id, std::string(SecretFieldName(instrument.type))},
+      [this, pending](absl::StatusOr<SealedSecret> sealed) {
+        if (!sealed.ok()) {
+          pending->secret.Clear();
+          return std::move(pending->done)(sealed.status());
+        }
+        InstrumentRecord record{pending->instrument, std::move(sealed->ciphertext),
+                                sealed->key_version};
+        deps_.repository.Insert(std::move(record), [this, pending](absl::Status status) {
+          if (absl::IsAborted(status) && common::ErrorReasonOf(status) == "DATA_KEY_ROTATED" &&
+              !pending->resealed) {
+            pending->resealed = true;
+            deps_.sealer.ForgetActiveKey(pending->instrument.application_id);
+            return SealAndInsert(pending);
+          }
+          pending->secret.Clear();
+          if (!status.ok()) return std::move(pending->done)(std::move(status));
+          std::move(pending->done)(std::move(pending->instrument));
+        });
       });
 }
 

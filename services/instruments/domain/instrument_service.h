@@ -1,14 +1,18 @@
 // The instrument use cases: validate every field, enrich (brand, BIN data, verification), mask,
-// seal the one secret (PAN, account number or wallet token) and store; fetch a masked instrument.
+// fingerprint, seal the one secret (PAN, account number or wallet token) and store; fetch a
+// masked instrument.
 //
-// Validation, enrichment and sealing run on the calling thread (microseconds); storage completes
-// asynchronously and `done` runs on a storage thread, exactly once. Security codes are used for
-// verification only and never stored. Codes: INVALID_ARGUMENT with every field violation (reason
-// INVALID_FIELDS), NOT_FOUND, and the repository's codes. Thread-safe.
+// Validation, enrichment and fingerprinting run on the calling thread (microseconds); sealing
+// and storage complete asynchronously and `done` runs exactly once, usually on a storage thread.
+// If the data key rotated between sealing and storing, the secret is sealed again under the new
+// key and stored once more. Security codes are used for verification only and never stored.
+// Codes: INVALID_ARGUMENT with every field violation (reason INVALID_FIELDS), NOT_FOUND, and the
+// sealer's and repository's codes. Thread-safe.
 #ifndef PI_SERVICES_INSTRUMENTS_DOMAIN_INSTRUMENT_SERVICE_H_
 #define PI_SERVICES_INSTRUMENTS_DOMAIN_INSTRUMENT_SERVICE_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/functional/any_invocable.h"
@@ -32,7 +36,8 @@ class InstrumentService {
   // What the use cases need; every reference must outlive the service.
   struct Dependencies {
     InstrumentRepository& repository;
-    const FieldSealer& sealer;
+    FieldSealer& sealer;
+    const Fingerprinter& fingerprinter;
     const IdGenerator& ids;
     const BinTable& bins;
     const Verifier& verifier;
@@ -51,10 +56,13 @@ class InstrumentService {
   void Get(const Caller& caller, std::string id, Done done);
 
  private:
-  // Completes `instrument` (id, application, times), seals `secret` as `field` bound to it, and
-  // stores it.
-  void Store(const Caller& caller, Instrument instrument, absl::Time now,
-             absl::string_view secret, absl::string_view field, Done done);
+  struct PendingCreate;
+
+  // Completes `instrument` (id, application, times, fingerprint of `fingerprint_material`), then
+  // seals `secret` bound to it (field SecretFieldName(type)) and stores it.
+  void Create(const Caller& caller, Instrument instrument, absl::Time now,
+              const common::Secret& fingerprint_material, common::Secret secret, Done done);
+  void SealAndInsert(std::shared_ptr<PendingCreate> pending);
 
   Dependencies deps_;
 };

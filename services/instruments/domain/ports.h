@@ -4,31 +4,59 @@
 #ifndef PI_SERVICES_INSTRUMENTS_DOMAIN_PORTS_H_
 #define PI_SERVICES_INSTRUMENTS_DOMAIN_PORTS_H_
 
+#include <cstdint>
 #include <string>
 #include "absl/strings/string_view.h"
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "services/common/secret.h"
 #include "services/instruments/domain/instrument.h"
 
 namespace pi::instruments::domain {
 
 // What a ciphertext is bound to: decrypting it under any other context fails.
 struct SealContext {
-  absl::string_view application_id;
-  absl::string_view resource_id;
-  absl::string_view field;  // e.g. "card.number"
+  std::string application_id;
+  std::string resource_id;
+  std::string field;  // e.g. "card.number"
 };
 
-// Authenticated encryption of one field. Thread-safe.
+// A sealed field and the version of the data key that sealed it.
+struct SealedSecret {
+  std::string ciphertext;
+  uint32_t key_version = 0;
+};
+
+// Authenticated encryption of one field under the application's active data key. `done` runs
+// exactly once, on the calling thread when the key is at hand, otherwise on a storage thread.
+// Thread-safe.
 class FieldSealer {
  public:
+  using SealDone = absl::AnyInvocable<void(absl::StatusOr<SealedSecret>) &&>;
   virtual ~FieldSealer() = default;
-  // An opaque, versioned ciphertext of `plaintext` bound to `context`.
-  // INTERNAL when the crypto library fails.
-  virtual absl::StatusOr<std::string> Seal(absl::string_view plaintext,
-                                           const SealContext& context) const = 0;
+  virtual void Seal(common::Secret plaintext, SealContext context, SealDone done) = 0;
+  // Drops what the sealer remembers of the application's active key (after the repository
+  // reported it rotated), so the next Seal looks it up again.
+  virtual void ForgetActiveKey(absl::string_view application_id) = 0;
+};
+
+// The inverse, for the privileged paths (reveal, re-encryption). Thread-safe.
+class FieldOpener {
+ public:
+  using OpenDone = absl::AnyInvocable<void(absl::StatusOr<common::Secret>) &&>;
+  virtual ~FieldOpener() = default;
+  virtual void Open(std::string ciphertext, SealContext context, OpenDone done) = 0;
+};
+
+// Keyed fingerprints ("FPR..."): equal for equal `material` within one application, unrelated
+// across applications. Thread-safe.
+class Fingerprinter {
+ public:
+  virtual ~Fingerprinter() = default;
+  virtual std::string Fingerprint(absl::string_view application_id,
+                                  absl::string_view material) const = 0;
 };
 
 // Resource identifiers: `prefix` + 128 random bits. Thread-safe.
@@ -43,11 +71,14 @@ class IdGenerator {
 struct InstrumentRecord {
   Instrument instrument;
   std::string secret_ciphertext;
+  uint32_t secret_key_version = 0;
 };
 
 // Durable storage of instruments. Calls return at once; `done` runs later on a storage thread,
 // exactly once. Codes: UNAVAILABLE when the database cannot be reached, RESOURCE_EXHAUSTED when
-// the work queue is full, ALREADY_EXISTS for a duplicate id, NOT_FOUND for a missing instrument.
+// the work queue is full, ALREADY_EXISTS for a duplicate id, NOT_FOUND for a missing instrument,
+// ABORTED with reason DATA_KEY_ROTATED when the record's data key stopped being the active one
+// (re-seal under the new key and insert again).
 // Thread-safe.
 class InstrumentRepository {
  public:

@@ -15,6 +15,15 @@ using domain::Instrument;
 
 constexpr char kInsert[] = "instrument_insert";
 constexpr char kFind[] = "instrument_find";
+constexpr char kLockActiveKey[] = "instrument_lock_active_key";
+
+// A row may only be written under the application's active data key. FOR SHARE makes a rotation
+// (which updates that key row) wait for this insert to commit, and makes an insert that started
+// after the rotation see the key demoted: no row can land under a key that re-encryption has
+// already passed over.
+constexpr char kLockActiveKeySql[] =
+    "SELECT 1 FROM data_keys WHERE application_id = $1 AND version = $2 AND state = 'active' "
+    "FOR SHARE";
 
 // Timestamps cross the boundary as integer microseconds since the epoch: exact both ways.
 constexpr char kInsertSql[] =
@@ -25,12 +34,12 @@ constexpr char kInsertSql[] =
     " card_account_updater_enabled, card_network_token_enabled, "
     " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, "
     " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "
-    " wallet_third_party, wallet_merchant_identity) "
+    " wallet_third_party, wallet_merchant_identity, secret_key_version, fingerprint) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, "
     " 'epoch'::timestamptz + $11::bigint * interval '1 microsecond', "
     " 'epoch'::timestamptz + $12::bigint * interval '1 microsecond', "
     " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
-    " $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)";
+    " $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)";
 
 constexpr char kFindSql[] =
     "SELECT id, identity_id, type, enabled, holder_name, tags::text AS tags, "
@@ -42,7 +51,7 @@ constexpr char kFindSql[] =
     " card_account_updater_enabled, card_network_token_enabled, "
     " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, "
     " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "
-    " wallet_third_party, wallet_merchant_identity "
+    " wallet_third_party, wallet_merchant_identity, fingerprint "
     "FROM payment_instruments WHERE application_id = $1 AND id = $2";
 
 using Text = std::optional<std::string>;
@@ -77,6 +86,7 @@ Instrument InstrumentFromRow(const std::string& application_id, const pqxx::row&
   out.tags = nlohmann::json::parse(Str(row, "tags")).get<std::map<std::string, std::string>>();
   if (!row["address"].is_null()) out.address = AddressFromJson(Str(row, "address"));
   out.currency = Str(row, "currency");
+  out.fingerprint = Str(row, "fingerprint");
   out.create_time = absl::FromUnixMicros(row["created_us"].as<long long>());
   out.update_time = absl::FromUnixMicros(row["updated_us"].as<long long>());
   if (!row["card_bin"].is_null()) {
@@ -171,7 +181,7 @@ WalletColumns ToColumns(const std::optional<domain::WalletDetails>& w) {
 }  // namespace
 
 std::vector<PreparedStatement> PgInstrumentRepository::Statements() {
-  return {{kInsert, kInsertSql}, {kFind, kFindSql}};
+  return {{kInsert, kInsertSql}, {kFind, kFindSql}, {kLockActiveKey, kLockActiveKeySql}};
 }
 
 void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone done) {
@@ -184,6 +194,11 @@ void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone 
       BankColumns bank = ToColumns(i.bank_account);
       WalletColumns wallet = ToColumns(i.wallet);
       pqxx::work txn(c);
+      if (txn.exec_prepared(kLockActiveKey, i.application_id, record.secret_key_version)
+              .empty()) {
+        return common::MakeError(absl::StatusCode::kAborted, "DATA_KEY_ROTATED",
+                                 "the data key rotated; seal again");
+      }
       txn.exec_prepared(
           kInsert, i.application_id, i.id, i.identity_id,
           std::string(domain::InstrumentTypeName(i.type)), i.enabled, i.holder_name,
@@ -195,7 +210,7 @@ void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone 
           card.security_code_check, card.address_check, card.account_updater,
           card.network_token, bank.masked, bank.last_four, bank.routing, bank.institution,
           bank.transit, bank.type, bank.country, bank.validation, wallet.third_party,
-          wallet.merchant_identity);
+          wallet.merchant_identity, record.secret_key_version, i.fingerprint);
       txn.commit();
       return absl::OkStatus();
     });

@@ -46,6 +46,14 @@ class PgRepositoryTest : public ::testing::Test {
                        std::string(32, 'h')};
     credential_id_ = app.credential_id;
     ASSERT_TRUE(CreateApplication(pi::testing::TestDatabaseUrl(), app).ok());
+    // Rows may only be written under the application's active data key.
+    pqxx::connection c(pi::testing::TestDatabaseUrl());
+    pqxx::work txn(c);
+    txn.exec_params(
+        "INSERT INTO data_keys (application_id, version, wrapped_key, kek_version, state) "
+        "VALUES ($1, 1, 'wrapped', 1, 'active'), ($1, 2, 'older', 1, 'decrypt_only')",
+        application_id_);
+    txn.commit();
   }
 
   InstrumentRecord Card(const std::string& id) {
@@ -65,6 +73,8 @@ class PgRepositoryTest : public ::testing::Test {
     i.create_time = absl::FromUnixMicros(1700000000123456);
     i.update_time = i.create_time;
     record.secret_ciphertext = std::string("\x01\x00\x00\x00\x01 sealed \x00 bytes", 21);
+    record.secret_key_version = 1;
+    i.fingerprint = "FPRtestfingerprint";
     return record;
   }
 
@@ -159,6 +169,14 @@ TEST_F(PgRepositoryTest, StoresCiphertextBytesExactly) {
       txn.exec_params("SELECT secret_ciphertext FROM payment_instruments WHERE id = $1", id);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(pqxx::binarystring(rows[0][0]).str(), ciphertext);
+}
+
+TEST_F(PgRepositoryTest, InsertUnderAKeyThatIsNotActiveIsAbortedAsRotated) {
+  InstrumentRecord record = Card(UniqueId("PI"));
+  record.secret_key_version = 2;  // decrypt-only
+  absl::Status status = Insert(std::move(record));
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(common::ErrorReasonOf(status), "DATA_KEY_ROTATED");
 }
 
 TEST_F(PgRepositoryTest, AnotherApplicationsInstrumentIsNotFound) {

@@ -10,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/instruments/crypto/aes_gcm.h"
-#include "services/instruments/crypto/key_ring.h"
 
 namespace pi::instruments::crypto {
 namespace {
@@ -20,15 +19,13 @@ using domain::SealContext;
 constexpr char kPan[] = "4111111111111111";
 constexpr size_t kHeaderSize = 1 + 4 + kGcmNonceSize;
 
-// A key of 32 copies of `fill`, as its key-file line.
-std::string KeyLine(uint32_t version, char fill) {
-  return absl::StrCat(version, " ", absl::Base64Escape(std::string(kAesKeySize, fill)), "\n");
-}
+// A data key of 32 copies of `fill`.
+std::string Key(char fill) { return std::string(kAesKeySize, fill); }
 
-KeyRing ParseOrDie(absl::string_view text) {
-  absl::StatusOr<KeyRing> ring = KeyRing::Parse(text);
-  EXPECT_TRUE(ring.ok()) << ring.status();
-  return *std::move(ring);
+absl::StatusOr<std::string> SealWith(const std::string& key, uint32_t version,
+                                     absl::string_view plaintext,
+                                     const SealContext& context) {
+  return SealField(key, version, plaintext, context);
 }
 
 uint32_t VersionOf(absl::string_view ciphertext) {
@@ -42,19 +39,23 @@ const SealContext kContext{"APone", "PIrow1", "card.number"};
 class FieldCipherTest : public ::testing::Test {
  protected:
   std::string Seal(absl::string_view plaintext, const SealContext& context = kContext) {
-    absl::StatusOr<std::string> sealed = cipher_.Seal(plaintext, context);
+    absl::StatusOr<std::string> sealed = SealField(key_, 1, plaintext, context);
     EXPECT_TRUE(sealed.ok()) << sealed.status();
     return sealed.value_or("");
   }
 
-  KeyRing ring_ = ParseOrDie(KeyLine(1, 'a'));
-  FieldCipher cipher_{ring_};
+  absl::StatusOr<common::Secret> Open(absl::string_view ciphertext,
+                                      const SealContext& context = kContext) {
+    return OpenField(key_, ciphertext, context);
+  }
+
+  std::string key_ = Key('a');
 };
 
 TEST_F(FieldCipherTest, RoundTrip) {
   std::string sealed = Seal(kPan);
 
-  absl::StatusOr<common::Secret> opened = cipher_.Open(sealed, kContext);
+  absl::StatusOr<common::Secret> opened = Open(sealed, kContext);
 
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(opened->Reveal(), kPan);
@@ -63,7 +64,7 @@ TEST_F(FieldCipherTest, RoundTrip) {
 TEST_F(FieldCipherTest, RoundTripOfEmptyAndBinaryPlaintext) {
   const std::string binary("\x00\xff\x01:", 4);
   for (const std::string& plaintext : {std::string(), binary}) {
-    absl::StatusOr<common::Secret> opened = cipher_.Open(Seal(plaintext), kContext);
+    absl::StatusOr<common::Secret> opened = Open(Seal(plaintext), kContext);
     ASSERT_TRUE(opened.ok()) << opened.status();
     EXPECT_EQ(opened->Reveal(), plaintext);
   }
@@ -91,8 +92,8 @@ TEST_F(FieldCipherTest, SealingTwiceGivesDifferentCiphertexts) {
 
   EXPECT_NE(first, second);
   EXPECT_NE(first.substr(5, kGcmNonceSize), second.substr(5, kGcmNonceSize));  // random nonce
-  ASSERT_TRUE(cipher_.Open(first, kContext).ok());
-  ASSERT_TRUE(cipher_.Open(second, kContext).ok());
+  ASSERT_TRUE(Open(first, kContext).ok());
+  ASSERT_TRUE(Open(second, kContext).ok());
 }
 
 struct ContextCase {
@@ -108,7 +109,7 @@ class FieldCipherContextTest : public FieldCipherTest,
 TEST_P(FieldCipherContextTest, OpenUnderAnotherContextIsDataLoss) {
   std::string sealed = Seal(kPan);
 
-  absl::StatusOr<common::Secret> opened = cipher_.Open(sealed, GetParam().context);
+  absl::StatusOr<common::Secret> opened = Open(sealed, GetParam().context);
 
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);
@@ -136,70 +137,46 @@ TEST_F(FieldCipherTest, TruncatedOrGarbageIsDataLoss) {
   for (const std::string& bad : {std::string(), std::string("garbage"), std::string(64, '\0'),
                                  sealed.substr(0, kHeaderSize + kGcmTagSize - 1),
                                  sealed.substr(0, sealed.size() - 1), wrong_format, flipped}) {
-    absl::StatusOr<common::Secret> opened = cipher_.Open(bad, kContext);
+    absl::StatusOr<common::Secret> opened = Open(bad, kContext);
     ASSERT_FALSE(opened.ok()) << absl::BytesToHexString(bad);
     EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss)
         << absl::BytesToHexString(bad) << ": " << opened.status();
   }
 }
 
-TEST(FieldCipherKeyRotationTest, UnknownKeyVersionIsFailedPrecondition) {
-  KeyRing new_ring = ParseOrDie(absl::StrCat(KeyLine(1, 'a'), KeyLine(2, 'b')));
-  KeyRing old_ring = ParseOrDie(KeyLine(1, 'a'));
-  absl::StatusOr<std::string> sealed = FieldCipher(new_ring).Seal(kPan, kContext);
-  ASSERT_TRUE(sealed.ok()) << sealed.status();
-
-  absl::StatusOr<common::Secret> opened = FieldCipher(old_ring).Open(*sealed, kContext);
-
-  ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.status().code(), absl::StatusCode::kFailedPrecondition);
-}
-
-TEST(FieldCipherKeyRotationTest, SealsWithNewestVersionAndOpensOlderOnes) {
-  KeyRing old_ring = ParseOrDie(KeyLine(1, 'a'));
-  KeyRing rotated = ParseOrDie(absl::StrCat("# rotated\n", KeyLine(2, 'b'), KeyLine(1, 'a')));
-  FieldCipher old_cipher(old_ring);
-  FieldCipher rotated_cipher(rotated);
-
-  absl::StatusOr<std::string> under_v1 = old_cipher.Seal(kPan, kContext);
-  absl::StatusOr<std::string> under_v2 = rotated_cipher.Seal("5555555555554444", kContext);
-  ASSERT_TRUE(under_v1.ok()) << under_v1.status();
-  ASSERT_TRUE(under_v2.ok()) << under_v2.status();
+TEST(FieldCipherKeyVersionTest, CiphertextNamesItsKeyVersion) {
+  absl::StatusOr<std::string> under_v1 = SealWith(Key('a'), 1, kPan, kContext);
+  absl::StatusOr<std::string> under_v7 = SealWith(Key('b'), 7, kPan, kContext);
+  ASSERT_TRUE(under_v1.ok() && under_v7.ok());
   EXPECT_EQ(VersionOf(*under_v1), 1u);
-  EXPECT_EQ(VersionOf(*under_v2), 2u);
-
-  absl::StatusOr<common::Secret> opened_v1 = rotated_cipher.Open(*under_v1, kContext);
-  ASSERT_TRUE(opened_v1.ok()) << opened_v1.status();
-  EXPECT_EQ(opened_v1->Reveal(), kPan);
-  absl::StatusOr<common::Secret> opened_v2 = rotated_cipher.Open(*under_v2, kContext);
-  ASSERT_TRUE(opened_v2.ok()) << opened_v2.status();
-  EXPECT_EQ(opened_v2->Reveal(), "5555555555554444");
+  EXPECT_EQ(*CiphertextKeyVersion(*under_v1), 1u);
+  EXPECT_EQ(*CiphertextKeyVersion(*under_v7), 7u);
+  EXPECT_EQ(CiphertextKeyVersion("garbage").status().code(), absl::StatusCode::kDataLoss);
 }
 
-TEST(FieldCipherKeyRotationTest, RelabelledVersionIsDataLoss) {
-  // Version 2's ciphertext relabelled as version 1: the version is authenticated.
-  KeyRing ring = ParseOrDie(absl::StrCat(KeyLine(1, 'a'), KeyLine(2, 'a')));
-  FieldCipher cipher(ring);
-  absl::StatusOr<std::string> sealed = cipher.Seal(kPan, kContext);
+TEST(FieldCipherKeyVersionTest, RelabelledVersionIsDataLoss) {
+  // Version 2's ciphertext relabelled as version 1, same key: the version is authenticated.
+  absl::StatusOr<std::string> sealed = SealWith(Key('a'), 2, kPan, kContext);
   ASSERT_TRUE(sealed.ok()) << sealed.status();
-  ASSERT_EQ(VersionOf(*sealed), 2u);
   std::string relabelled = *sealed;
   relabelled[4] = '\x01';
 
-  absl::StatusOr<common::Secret> opened = cipher.Open(relabelled, kContext);
+  absl::StatusOr<common::Secret> opened = OpenField(Key('a'), relabelled, kContext);
 
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);
 }
 
-TEST(FieldCipherKeyRotationTest, SameVersionDifferentKeyIsDataLoss) {
-  KeyRing ring_a = ParseOrDie(KeyLine(1, 'a'));
-  KeyRing ring_b = ParseOrDie(KeyLine(1, 'b'));
-  absl::StatusOr<std::string> sealed = FieldCipher(ring_a).Seal(kPan, kContext);
+TEST(FieldCipherKeyVersionTest, AnotherKeyIsDataLoss) {
+  absl::StatusOr<std::string> sealed = SealWith(Key('a'), 1, kPan, kContext);
   ASSERT_TRUE(sealed.ok()) << sealed.status();
 
-  EXPECT_EQ(FieldCipher(ring_b).Open(*sealed, kContext).status().code(),
+  EXPECT_EQ(OpenField(Key('b'), *sealed, kContext).status().code(),
             absl::StatusCode::kDataLoss);
+}
+
+TEST(FieldCipherKeyVersionTest, WrongKeySizeIsAnError) {
+  EXPECT_FALSE(SealField("short", 1, kPan, kContext).ok());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -21,10 +22,15 @@ std::string Key(char fill, size_t size = kAesKeySize) { return std::string(size,
 
 std::string B64(absl::string_view bytes) { return absl::Base64Escape(bytes); }
 
+// The fingerprint master key line every valid file needs.
+std::string FingerprintLine(char fill = 'f') {
+  return absl::StrCat("fingerprint ", B64(Key(fill)), "\n");
+}
+
 TEST(KeyRingParseTest, ValidFileWithCommentsAndBlankLines) {
   std::string text = absl::StrCat("# pi-server key file\n", "\n", "1 ", B64(Key('a')), "\n",
                                   "   # indented comment\n", "  3   ", B64(Key('c')), "  \n", "2 ",
-                                  B64(Key('b')), "\n");
+                                  B64(Key('b')), "\n", FingerprintLine());
 
   absl::StatusOr<KeyRing> ring = KeyRing::Parse(text);
 
@@ -38,11 +44,14 @@ TEST(KeyRingParseTest, ValidFileWithCommentsAndBlankLines) {
   EXPECT_EQ(ring->Find(3)->Reveal(), Key('c'));
   EXPECT_EQ(ring->Find(0), nullptr);
   EXPECT_EQ(ring->Find(4), nullptr);
+  EXPECT_EQ(ring->fingerprint_master_key().Reveal(), Key('f'));
+  EXPECT_EQ(ring->versions(), (std::vector<uint32_t>{1, 2, 3}));
 }
 
 TEST(KeyRingParseTest, ActiveVersionIsTheHighestNotTheLast) {
   absl::StatusOr<KeyRing> ring =
-      KeyRing::Parse(absl::StrCat("7 ", B64(Key('x')), "\n2 ", B64(Key('y')), "\n"));
+      KeyRing::Parse(absl::StrCat("7 ", B64(Key('x')), "\n2 ", B64(Key('y')), "\n",
+                                  FingerprintLine()));
 
   ASSERT_TRUE(ring.ok()) << ring.status();
   EXPECT_EQ(ring->active_version(), 7u);
@@ -51,7 +60,8 @@ TEST(KeyRingParseTest, ActiveVersionIsTheHighestNotTheLast) {
 
 TEST(KeyRingParseTest, NoTrailingNewlineAndCrLf) {
   absl::StatusOr<KeyRing> ring =
-      KeyRing::Parse(absl::StrCat("1 ", B64(Key('a')), "\r\n2 ", B64(Key('b'))));
+      KeyRing::Parse(absl::StrCat(FingerprintLine(), "1 ", B64(Key('a')), "\r\n2 ",
+                                  B64(Key('b'))));
 
   ASSERT_TRUE(ring.ok()) << ring.status();
   EXPECT_EQ(ring->active_version(), 2u);
@@ -79,8 +89,15 @@ TEST_P(KeyRingParseErrorTest, IsInvalidArgument) {
 INSTANTIATE_TEST_SUITE_P(
     Malformed, KeyRingParseErrorTest,
     ::testing::Values(
-        BadCase{"Empty", "", "no key"},
-        BadCase{"OnlyComments", "# nothing here\n\n   \n", "no key"},
+        BadCase{"Empty", "", "no KEK"},
+        BadCase{"OnlyComments", "# nothing here\n\n   \n", "no KEK"},
+        BadCase{"OnlyFingerprint", FingerprintLine(), "no KEK"},
+        BadCase{"MissingFingerprint", absl::StrCat("1 ", B64(Key('a')), "\n"), "fingerprint"},
+        BadCase{"DuplicateFingerprint",
+                absl::StrCat("1 ", B64(Key('a')), "\n", FingerprintLine(), FingerprintLine('g')),
+                "line 3"},
+        BadCase{"ShortFingerprint", absl::StrCat("fingerprint ", B64(Key('f', 31)), "\n"),
+                "line 1"},
         BadCase{"DuplicateVersion", absl::StrCat("1 ", B64(Key('a')), "\n1 ", B64(Key('b')), "\n"),
                 "line 2"},
         BadCase{"BadBase64", "1 !!!!not-base64!!!!\n", "line 1"},
@@ -114,6 +131,19 @@ TEST(KeyRingGenerateTest, GeneratedFileParses) {
   EXPECT_EQ(ring->active_version(), 1u);
   ASSERT_NE(ring->Find(1), nullptr);
   EXPECT_EQ(ring->Find(1)->size(), kAesKeySize);
+  EXPECT_EQ(ring->fingerprint_master_key().size(), kAesKeySize);
+  EXPECT_NE(ring->fingerprint_master_key().Reveal(), ring->Find(1)->Reveal());
+}
+
+TEST(KeyRingGenerateTest, NewKekLineAddsAVersion) {
+  common::Secret file = KeyRing::GenerateKeyFile();
+  std::string extended = absl::StrCat(file.Reveal(), KeyRing::NewKekLine(2).Reveal());
+
+  absl::StatusOr<KeyRing> ring = KeyRing::Parse(extended);
+
+  ASSERT_TRUE(ring.ok()) << ring.status();
+  EXPECT_EQ(ring->versions(), (std::vector<uint32_t>{1, 2}));
+  EXPECT_NE(ring->Find(1)->Reveal(), ring->Find(2)->Reveal());
 }
 
 TEST(KeyRingGenerateTest, EachFileHasAFreshKey) {

@@ -29,6 +29,8 @@ using ::testing::Not;
 using ::testing::SizeIs;
 
 constexpr char kPan[] = "4111111111111111";
+constexpr char kAccountNumber[] = "123456789";
+constexpr char kWalletToken[] = R"({"version":"EC_v1","data":"c2FuZGJveA=="})";
 
 // A SealContext with owned strings, so it outlives the call that recorded it.
 struct RecordedSeal {
@@ -39,26 +41,44 @@ struct RecordedSeal {
 };
 
 // "sealed(<field>):" followed by the plaintext reversed: deterministic, never the plaintext.
+// Completes synchronously with key version `key_version()`.
 class FakeSealer : public FieldSealer {
  public:
-  absl::StatusOr<std::string> Seal(absl::string_view plaintext,
-                                   const SealContext& context) const override {
-    calls_.push_back({std::string(plaintext), std::string(context.application_id),
-                      std::string(context.resource_id), std::string(context.field)});
-    if (!status_.ok()) return status_;
-    return Expected(plaintext, context.field);
+  void Seal(common::Secret plaintext, SealContext context, SealDone done) override {
+    calls_.push_back({std::string(plaintext.Reveal()), context.application_id,
+                      context.resource_id, context.field});
+    if (!status_.ok()) return std::move(done)(status_);
+    std::move(done)(SealedSecret{Expected(plaintext.Reveal(), context.field), key_version_});
+  }
+
+  void ForgetActiveKey(absl::string_view application_id) override {
+    forgotten_.push_back(std::string(application_id));
+    ++key_version_;  // the next seal sees the rotated key
   }
 
   static std::string Expected(absl::string_view plaintext, absl::string_view field) {
     return absl::StrCat("sealed(", field, "):", std::string(plaintext.rbegin(), plaintext.rend()));
   }
 
+  uint32_t key_version() const { return key_version_; }
+  const std::vector<std::string>& forgotten() const { return forgotten_; }
   void FailWith(absl::Status status) { status_ = std::move(status); }
   const std::vector<RecordedSeal>& calls() const { return calls_; }
 
  private:
-  mutable std::vector<RecordedSeal> calls_;
+  std::vector<RecordedSeal> calls_;
+  std::vector<std::string> forgotten_;
   absl::Status status_;
+  uint32_t key_version_ = 1;
+};
+
+// "FPR" + application + a hash of the material: deterministic and opaque.
+class FakeFingerprinter : public Fingerprinter {
+ public:
+  std::string Fingerprint(absl::string_view application_id,
+                          absl::string_view material) const override {
+    return absl::StrCat("FPR", application_id, "-", std::hash<std::string>{}(std::string(material)));
+  }
 };
 
 // prefix + a running number: "PI0001", "PI0002", ...
@@ -78,6 +98,12 @@ class FakeRepository : public InstrumentRepository {
  public:
   void Insert(InstrumentRecord record, InsertDone done) override {
     ++inserts_;
+    // Like PostgreSQL: only the active key version may write.
+    if (record.secret_key_version < active_key_version_) {
+      std::move(done)(common::MakeError(absl::StatusCode::kAborted, "DATA_KEY_ROTATED",
+                                        "the data key rotated"));
+      return;
+    }
     if (!insert_status_.ok()) {
       std::move(done)(insert_status_);
       return;
@@ -100,11 +126,13 @@ class FakeRepository : public InstrumentRepository {
   }
 
   void FailInsertsWith(absl::Status status) { insert_status_ = std::move(status); }
+  void SetActiveKeyVersion(uint32_t version) { active_key_version_ = version; }
   const std::map<std::string, InstrumentRecord>& records() const { return records_; }
   int inserts() const { return inserts_; }
 
  private:
   std::map<std::string, InstrumentRecord> records_;
+  uint32_t active_key_version_ = 1;
   absl::Status insert_status_;
   int inserts_ = 0;
 };
@@ -130,6 +158,77 @@ NewCard ValidCard() {
   return card;
 }
 
+NewBankAccount ValidUsAccount() {
+  NewBankAccount account;
+  account.identity_id = "IDowner1";
+  account.account_number = Secret(std::string(kAccountNumber));
+  account.routing_number = "021000021";
+  account.account_type = BankAccountType::kChecking;
+  account.holder_name = "Jane Doe";
+  account.tags = {{"order", "42"}};
+  return account;
+}
+
+NewBankAccount ValidCanadianAccount() {
+  NewBankAccount account;
+  account.identity_id = "IDowner2";
+  account.account_number = Secret(std::string("000123456789"));
+  account.institution_number = "001";
+  account.transit_number = "12345";
+  account.account_type = BankAccountType::kSavings;
+  account.country = "CAN";
+  account.holder_name = "Jean Tremblay";
+  return account;
+}
+
+NewWallet ValidWallet(InstrumentType type) {
+  NewWallet wallet;
+  wallet.type = type;
+  wallet.identity_id = "IDowner1";
+  wallet.third_party_token = Secret(std::string(kWalletToken));
+  wallet.merchant_identity = "IDmerchant1";
+  wallet.holder_name = "Jane Doe";
+  wallet.address = Address{"1 Main St", "", "Springfield", "CA", "94105", "USA"};
+  return wallet;
+}
+
+// Every string a stored record holds, masked views and ciphertext included.
+std::vector<std::string> StoredStrings(const InstrumentRecord& record) {
+  const Instrument& i = record.instrument;
+  std::vector<std::string> out = {
+      record.secret_ciphertext, i.id, i.application_id, i.identity_id, i.holder_name, i.currency};
+  for (const auto& [key, value] : i.tags) {
+    out.push_back(key);
+    out.push_back(value);
+  }
+  if (i.address) {
+    for (const std::string* s :
+         {&i.address->line1, &i.address->line2, &i.address->city, &i.address->region,
+          &i.address->postal_code, &i.address->country}) {
+      out.push_back(*s);
+    }
+  }
+  if (i.card) {
+    for (const std::string* s :
+         {&i.card->bin, &i.card->last_four, &i.card->issuer_country, &i.card->issuer_name}) {
+      out.push_back(*s);
+    }
+  }
+  if (i.bank_account) {
+    for (const std::string* s :
+         {&i.bank_account->masked_account_number, &i.bank_account->last_four,
+          &i.bank_account->routing_number, &i.bank_account->institution_number,
+          &i.bank_account->transit_number, &i.bank_account->country}) {
+      out.push_back(*s);
+    }
+  }
+  if (i.wallet) {
+    out.push_back(i.wallet->third_party);
+    out.push_back(i.wallet->merchant_identity);
+  }
+  return out;
+}
+
 class InstrumentServiceTest : public ::testing::Test {
  protected:
   // Runs CreateCard and returns what `done` received; fails if `done` did not run exactly once.
@@ -137,6 +236,31 @@ class InstrumentServiceTest : public ::testing::Test {
     std::optional<absl::StatusOr<Instrument>> result;
     int calls = 0;
     service_.CreateCard(caller, std::move(card), [&](absl::StatusOr<Instrument> r) {
+      ++calls;
+      result = std::move(r);
+    });
+    EXPECT_EQ(calls, 1);
+    return result.value_or(absl::InternalError("done never ran"));
+  }
+
+  absl::StatusOr<Instrument> CreateBank(const Caller& caller, NewBankAccount account) {
+    return Await([&](InstrumentService::Done done) {
+      service_.CreateBankAccount(caller, std::move(account), std::move(done));
+    });
+  }
+
+  absl::StatusOr<Instrument> CreateWalletOf(const Caller& caller, NewWallet wallet) {
+    return Await([&](InstrumentService::Done done) {
+      service_.CreateWallet(caller, std::move(wallet), std::move(done));
+    });
+  }
+
+  // Starts a use case with a `done` that records its result; fails unless it ran exactly once.
+  template <typename Start>
+  absl::StatusOr<Instrument> Await(Start start) {
+    std::optional<absl::StatusOr<Instrument>> result;
+    int calls = 0;
+    start([&](absl::StatusOr<Instrument> r) {
       ++calls;
       result = std::move(r);
     });
@@ -157,12 +281,15 @@ class InstrumentServiceTest : public ::testing::Test {
 
   FakeRepository repository_;
   FakeSealer sealer_;
+  FakeFingerprinter fingerprinter_;
   FakeIdGenerator ids_;
   BinTable bins_ = *BinTable::Parse(
-      "bin,brand,card_type,issuer_name,issuer_country\n411111,,CREDIT,Test Bank,USA\n");
+      "bin,brand,card_type,issuer_name,issuer_country\n411111,,CREDIT,Test Bank,USA\n"
+      "482000,VPAY,DEBIT,\"V PAY Bank, AG\",DEU\n424242,,CREDIT,Six Digit Bank,USA\n"
+      "42424299,,HSA_FSA,Health Bank,USA\n");
   SandboxVerifier verifier_;
   InstrumentService service_{
-      {repository_, sealer_, ids_, bins_, verifier_, [] { return FixedNow(); }}};
+      {repository_, sealer_, fingerprinter_, ids_, bins_, verifier_, [] { return FixedNow(); }}};
 };
 
 TEST_F(InstrumentServiceTest, InvalidCardIsRejectedWithEveryViolationAndNothingStored) {
@@ -247,6 +374,42 @@ TEST_F(InstrumentServiceTest, ValidCardIsSealedMaskedAndStored) {
   EXPECT_EQ(*result, stored);
 }
 
+TEST_F(InstrumentServiceTest, CardFingerprintIgnoresExpiryAndName) {
+  NewCard other = ValidCard();
+  other.expiration_year = 2031;
+  other.holder_name = "Someone Else";
+  absl::StatusOr<Instrument> first = Create(MerchantOf("APone"), ValidCard());
+  absl::StatusOr<Instrument> second = Create(MerchantOf("APone"), std::move(other));
+  absl::StatusOr<Instrument> elsewhere = Create(MerchantOf("APtwo"), ValidCard());
+  ASSERT_TRUE(first.ok() && second.ok() && elsewhere.ok());
+  EXPECT_FALSE(first->fingerprint.empty());
+  EXPECT_EQ(first->fingerprint, second->fingerprint);
+  EXPECT_NE(first->fingerprint, elsewhere->fingerprint);
+  EXPECT_EQ(repository_.records().at(first->id).instrument.fingerprint, first->fingerprint);
+}
+
+TEST_F(InstrumentServiceTest, RotatedKeyIsForgottenAndTheSecretSealedAgain) {
+  repository_.SetActiveKeyVersion(2);  // a rotation the sealer has not seen yet
+
+  absl::StatusOr<Instrument> result = Create(MerchantOf("APone"), ValidCard());
+
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(sealer_.forgotten(), std::vector<std::string>{"APone"});
+  ASSERT_THAT(sealer_.calls(), SizeIs(2));
+  EXPECT_EQ(sealer_.calls()[1].plaintext, kPan);
+  EXPECT_EQ(repository_.records().at(result->id).secret_key_version, 2u);
+  EXPECT_EQ(repository_.inserts(), 2);
+}
+
+TEST_F(InstrumentServiceTest, SecondRotationInARowFails) {
+  repository_.SetActiveKeyVersion(5);  // still ahead after one re-seal
+
+  absl::StatusOr<Instrument> result = Create(MerchantOf("APone"), ValidCard());
+
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(repository_.records(), IsEmpty());
+}
+
 TEST_F(InstrumentServiceTest, EachCardGetsANewId) {
   absl::StatusOr<Instrument> first = Create(MerchantOf("APone"), ValidCard());
   absl::StatusOr<Instrument> second = Create(MerchantOf("APone"), ValidCard());
@@ -304,6 +467,274 @@ TEST_F(InstrumentServiceTest, GetOfAnotherApplicationsInstrumentIsNotFound) {
 
 TEST_F(InstrumentServiceTest, GetOfUnknownIdIsNotFound) {
   EXPECT_EQ(Get(MerchantOf("APone"), "PI9999").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(InstrumentServiceTest, CardIsEnrichedFromTheBinTableWithTheBrandOverride) {
+  NewCard card = ValidCard();
+  card.number = Secret(std::string("4820000000000000"));  // Visa by prefix, V PAY by BIN data
+
+  absl::StatusOr<Instrument> result = Create(MerchantOf("APone"), std::move(card));
+
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(result->card.has_value());
+  EXPECT_EQ(result->card->bin, "482000");
+  EXPECT_EQ(result->card->last_four, "0000");
+  EXPECT_EQ(result->card->brand, CardBrand::kVpay);
+  EXPECT_EQ(result->card->card_type, CardType::kDebit);
+  EXPECT_EQ(result->card->issuer_name, "V PAY Bank, AG");
+  EXPECT_EQ(result->card->issuer_country, "DEU");
+  ASSERT_THAT(repository_.records(), SizeIs(1));
+  EXPECT_EQ(repository_.records().begin()->second.instrument, *result);
+}
+
+TEST_F(InstrumentServiceTest, EightDigitBinEntryWinsOverTheSixDigitOne) {
+  struct Case {
+    const char* pan;
+    CardType card_type;
+    const char* issuer_name;
+  };
+  for (const Case& c : {Case{"4242429900000002", CardType::kHsaFsa, "Health Bank"},
+                        Case{"4242424242424242", CardType::kCredit, "Six Digit Bank"}}) {
+    NewCard card = ValidCard();
+    card.number = Secret(std::string(c.pan));
+    absl::StatusOr<Instrument> result = Create(MerchantOf("APone"), std::move(card));
+    ASSERT_TRUE(result.ok()) << c.pan << ": " << result.status();
+    EXPECT_EQ(result->card->brand, CardBrand::kVisa) << c.pan;  // no override in the table
+    EXPECT_EQ(result->card->card_type, c.card_type) << c.pan;
+    EXPECT_EQ(result->card->issuer_name, c.issuer_name) << c.pan;
+  }
+}
+
+TEST_F(InstrumentServiceTest, CardWithoutBinEntryKeepsTheDetectedBrandAndUnknownIssuer) {
+  NewCard card = ValidCard();
+  card.number = Secret(std::string("5555555555554444"));
+
+  absl::StatusOr<Instrument> result = Create(MerchantOf("APone"), std::move(card));
+
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->card->brand, CardBrand::kMastercard);
+  EXPECT_EQ(result->card->card_type, CardType::kUnknown);
+  EXPECT_EQ(result->card->issuer_name, "");
+  EXPECT_EQ(result->card->issuer_country, "");
+}
+
+TEST_F(InstrumentServiceTest, CardCarriesTheVerifierResults) {
+  struct Case {
+    const char* code;
+    std::optional<Address> address;
+    SecurityCodeCheck security_code;
+    AddressCheck address_check;
+  };
+  const Case cases[] = {
+      {"200", Address{"1 Main St", "", "Berlin", "", "10115", "DEU"}, SecurityCodeCheck::kUnmatched,
+       AddressCheck::kNotSupported},
+      {"", std::nullopt, SecurityCodeCheck::kUnknown, AddressCheck::kNoAddress},
+      {"300", Address{"1 Main St", "", "Springfield", "CA", "99999", "USA"},
+       SecurityCodeCheck::kUnknown, AddressCheck::kNoMatch},
+      {"456", Address{"", "", "Springfield", "CA", "94105", "USA"}, SecurityCodeCheck::kMatched,
+       AddressCheck::kPostalCodeMatch},
+  };
+  for (const Case& c : cases) {
+    NewCard card = ValidCard();
+    card.security_code = Secret(std::string(c.code));
+    card.address = c.address;
+    absl::StatusOr<Instrument> result = Create(MerchantOf("APone"), std::move(card));
+    ASSERT_TRUE(result.ok()) << c.code << ": " << result.status();
+    EXPECT_EQ(result->card->security_code_check, c.security_code) << c.code;
+    EXPECT_EQ(result->card->address_check, c.address_check) << c.code;
+  }
+}
+
+TEST_F(InstrumentServiceTest, SecurityCodeIsNeverStoredOrSealed) {
+  constexpr char kCode[] = "739";
+  NewCard card = ValidCard();
+  card.security_code = Secret(std::string(kCode));
+
+  absl::StatusOr<Instrument> result = Create(MerchantOf("APone"), std::move(card));
+
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->card->security_code_check, SecurityCodeCheck::kMatched);  // it was verified
+  ASSERT_THAT(repository_.records(), SizeIs(1));
+  for (const std::string& s : StoredStrings(repository_.records().begin()->second)) {
+    EXPECT_THAT(s, Not(HasSubstr(kCode)));
+  }
+  ASSERT_THAT(sealer_.calls(), SizeIs(1));
+  EXPECT_THAT(sealer_.calls()[0].plaintext, Not(HasSubstr(kCode)));
+  EXPECT_EQ(sealer_.calls()[0].field, "card.number");
+}
+
+TEST_F(InstrumentServiceTest, InvalidBankAccountIsRejectedAndNothingStored) {
+  NewBankAccount account = ValidUsAccount();
+  account.account_number = Secret(std::string("1234"));
+  account.routing_number = "123456789";
+  account.account_type.reset();
+
+  absl::StatusOr<Instrument> result = CreateBank(MerchantOf("APone"), std::move(account));
+
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(common::ErrorReasonOf(result.status()), "INVALID_FIELDS");
+  EXPECT_THAT(
+      common::FieldViolationsOf(result.status()),
+      ElementsAre(FieldViolation{"payment_instrument.bank_account.account_type", "is required"},
+                  FieldViolation{"payment_instrument.bank_account.account_number",
+                                 "must be 5 to 17 digits"},
+                  FieldViolation{"payment_instrument.bank_account.routing_number",
+                                 "is not a valid ABA routing number"}));
+  EXPECT_THAT(std::string(result.status().message()), Not(HasSubstr("1234")));
+  EXPECT_THAT(repository_.records(), IsEmpty());
+  EXPECT_EQ(repository_.inserts(), 0);
+  EXPECT_THAT(sealer_.calls(), IsEmpty());
+}
+
+TEST_F(InstrumentServiceTest, ValidUsBankAccountIsSealedMaskedAndStored) {
+  absl::StatusOr<Instrument> result = CreateBank(MerchantOf("APone"), ValidUsAccount());
+
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_THAT(repository_.records(), SizeIs(1));
+  const auto& [id, record] = *repository_.records().begin();
+  EXPECT_EQ(id, "PI0001");
+  EXPECT_EQ(record.secret_ciphertext,
+            FakeSealer::Expected(kAccountNumber, "bank_account.account_number"));
+  ASSERT_THAT(sealer_.calls(), SizeIs(1));
+  EXPECT_EQ(sealer_.calls()[0].plaintext, kAccountNumber);
+  EXPECT_EQ(sealer_.calls()[0].application_id, "APone");
+  EXPECT_EQ(sealer_.calls()[0].resource_id, "PI0001");
+  EXPECT_EQ(sealer_.calls()[0].field, "bank_account.account_number");
+
+  const Instrument& stored = record.instrument;
+  EXPECT_EQ(stored.id, "PI0001");
+  EXPECT_EQ(stored.application_id, "APone");
+  EXPECT_EQ(stored.identity_id, "IDowner1");
+  EXPECT_EQ(stored.type, InstrumentType::kBankAccount);
+  EXPECT_TRUE(stored.enabled);
+  EXPECT_EQ(stored.holder_name, "Jane Doe");
+  EXPECT_EQ(stored.tags, (std::map<std::string, std::string>{{"order", "42"}}));
+  EXPECT_EQ(stored.address, std::nullopt);
+  EXPECT_EQ(stored.card, std::nullopt);
+  EXPECT_EQ(stored.wallet, std::nullopt);
+  ASSERT_TRUE(stored.bank_account.has_value());
+  MaskedBankAccount expected{"XXXXX6789", "6789", "021000021", "", "", BankAccountType::kChecking,
+                             "USA"};
+  expected.validation_check = BankValidationCheck::kValid;  // sandbox: any other number
+  EXPECT_EQ(*stored.bank_account, expected);
+  EXPECT_EQ(stored.currency, "USD");
+  EXPECT_EQ(stored.create_time, FixedNow());
+  EXPECT_EQ(stored.update_time, FixedNow());
+  for (const std::string& s : StoredStrings(record)) {
+    EXPECT_THAT(s, Not(HasSubstr(kAccountNumber)));
+  }
+  EXPECT_EQ(*result, stored);
+}
+
+TEST_F(InstrumentServiceTest, BankAccountCarriesTheVerifierResult) {
+  struct Case {
+    const char* number;
+    BankValidationCheck want;
+  };
+  for (const Case& c : {Case{"1234560000", BankValidationCheck::kInvalid},
+                        Case{"1234569999", BankValidationCheck::kInconclusive},
+                        Case{"1234561234", BankValidationCheck::kValid}}) {
+    NewBankAccount account = ValidUsAccount();
+    account.account_number = Secret(std::string(c.number));
+    absl::StatusOr<Instrument> result = CreateBank(MerchantOf("APone"), std::move(account));
+    ASSERT_TRUE(result.ok()) << c.number << ": " << result.status();  // stored, not refused
+    EXPECT_EQ(result->bank_account->validation_check, c.want) << c.number;
+  }
+}
+
+TEST_F(InstrumentServiceTest, CanadianBankAccountIsStoredInCad) {
+  absl::StatusOr<Instrument> result = CreateBank(MerchantOf("APone"), ValidCanadianAccount());
+
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->type, InstrumentType::kBankAccount);
+  EXPECT_EQ(result->currency, "CAD");
+  ASSERT_TRUE(result->bank_account.has_value());
+  MaskedBankAccount expected{"XXXXXXXX6789", "6789", "", "001", "12345", BankAccountType::kSavings,
+                             "CAN"};
+  expected.validation_check = BankValidationCheck::kNotAttempted;
+  EXPECT_EQ(*result->bank_account, expected);
+  ASSERT_THAT(sealer_.calls(), SizeIs(1));
+  EXPECT_EQ(sealer_.calls()[0].plaintext, "000123456789");
+  EXPECT_EQ(sealer_.calls()[0].field, "bank_account.account_number");
+  ASSERT_THAT(repository_.records(), SizeIs(1));
+  EXPECT_EQ(repository_.records().begin()->second.instrument, *result);
+}
+
+TEST_F(InstrumentServiceTest, ValidApplePayWalletIsSealedAndStored) {
+  absl::StatusOr<Instrument> result =
+      CreateWalletOf(MerchantOf("APone"), ValidWallet(InstrumentType::kApplePay));
+
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_THAT(repository_.records(), SizeIs(1));
+  const auto& [id, record] = *repository_.records().begin();
+  EXPECT_EQ(id, "PI0001");
+  EXPECT_EQ(record.secret_ciphertext,
+            FakeSealer::Expected(kWalletToken, "wallet.third_party_token"));
+  ASSERT_THAT(sealer_.calls(), SizeIs(1));
+  EXPECT_EQ(sealer_.calls()[0].plaintext, kWalletToken);
+  EXPECT_EQ(sealer_.calls()[0].application_id, "APone");
+  EXPECT_EQ(sealer_.calls()[0].resource_id, "PI0001");
+  EXPECT_EQ(sealer_.calls()[0].field, "wallet.third_party_token");
+
+  const Instrument& stored = record.instrument;
+  EXPECT_EQ(stored.type, InstrumentType::kApplePay);
+  EXPECT_EQ(stored.application_id, "APone");
+  EXPECT_EQ(stored.identity_id, "IDowner1");
+  EXPECT_EQ(stored.holder_name, "Jane Doe");
+  EXPECT_EQ(stored.address, (Address{"1 Main St", "", "Springfield", "CA", "94105", "USA"}));
+  EXPECT_EQ(stored.wallet, (WalletDetails{"", "IDmerchant1"}));
+  EXPECT_EQ(stored.card, std::nullopt);
+  EXPECT_EQ(stored.bank_account, std::nullopt);
+  EXPECT_EQ(stored.create_time, FixedNow());
+  for (const std::string& s : StoredStrings(record)) {
+    EXPECT_THAT(s, Not(HasSubstr("c2FuZGJveA==")));
+  }
+  EXPECT_EQ(*result, stored);
+}
+
+TEST_F(InstrumentServiceTest, GooglePayAndThirdPartyTokenWallets) {
+  NewWallet google = ValidWallet(InstrumentType::kGooglePay);
+  absl::StatusOr<Instrument> first = CreateWalletOf(MerchantOf("APone"), std::move(google));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->type, InstrumentType::kGooglePay);
+  EXPECT_EQ(first->wallet, (WalletDetails{"", "IDmerchant1"}));
+
+  NewWallet token = ValidWallet(InstrumentType::kToken);
+  token.third_party = "PLAID";
+  absl::StatusOr<Instrument> second = CreateWalletOf(MerchantOf("APone"), std::move(token));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->type, InstrumentType::kToken);
+  EXPECT_EQ(second->wallet, (WalletDetails{"PLAID", "IDmerchant1"}));
+  EXPECT_THAT(repository_.records(), SizeIs(2));
+}
+
+TEST_F(InstrumentServiceTest, InvalidWalletIsRejectedAndNothingStored) {
+  NewWallet wallet = ValidWallet(InstrumentType::kApplePay);
+  wallet.merchant_identity.clear();
+  wallet.third_party = "PL-AID";
+
+  absl::StatusOr<Instrument> result = CreateWalletOf(MerchantOf("APone"), std::move(wallet));
+
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(common::ErrorReasonOf(result.status()), "INVALID_FIELDS");
+  std::vector<FieldViolation> violations = common::FieldViolationsOf(result.status());
+  ASSERT_THAT(violations, SizeIs(2));
+  EXPECT_EQ(violations[0].field, "payment_instrument.wallet.merchant_identity");
+  EXPECT_EQ(violations[1].field, "payment_instrument.wallet.third_party");
+  EXPECT_THAT(repository_.records(), IsEmpty());
+  EXPECT_EQ(repository_.inserts(), 0);
+  EXPECT_THAT(sealer_.calls(), IsEmpty());
+}
+
+TEST_F(InstrumentServiceTest, WalletWithACardTypeIsRejected) {
+  absl::StatusOr<Instrument> result =
+      CreateWalletOf(MerchantOf("APone"), ValidWallet(InstrumentType::kPaymentCard));
+
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(common::FieldViolationsOf(result.status()),
+              ElementsAre(FieldViolation{"payment_instrument.type",
+                                         "must be APPLE_PAY, GOOGLE_PAY or TOKEN"}));
+  EXPECT_THAT(repository_.records(), IsEmpty());
 }
 
 }  // namespace

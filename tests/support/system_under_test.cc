@@ -1,0 +1,73 @@
+#include "tests/support/system_under_test.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace pi::testing {
+
+absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const std::string& name,
+                                                                        SystemOptions options) {
+  auto system = std::unique_ptr<SystemUnderTest>(new SystemUnderTest);
+  system->dir_ = absl::StrCat(std::filesystem::temp_directory_path().string(), "/pi-", name, "-",
+                              ::getpid());
+  std::filesystem::remove_all(system->dir_);
+  std::filesystem::create_directories(system->dir_);
+  const std::string& dir = system->dir_;
+
+  std::string out;
+  absl::StatusOr<int> keygen =
+      RunToCompletion(PI_SERVER_BINARY, {"keygen", "--out=" + dir + "/keys"}, {}, &out);
+  if (!keygen.ok() || *keygen != 0) return absl::InternalError("keygen failed");
+  if (options.create_application) {
+    out.clear();
+    absl::StatusOr<int> created =
+        RunToCompletion(PI_SERVER_BINARY, {"create-application", "--name=" + name},
+                        {{"PI_DATABASE_URL", options.database_url}}, &out);
+    if (!created.ok() || *created != 0) return absl::InternalError("create-application failed");
+    nlohmann::json app = nlohmann::json::parse(out);
+    system->application_id_ = app["application_id"];
+    system->basic_auth_ =
+        "Basic " + absl::Base64Escape(app["credential_id"].get<std::string>() + ":" +
+                                      app["secret"].get<std::string>());
+  }
+
+  std::map<std::string, std::string> server_env = {{"PI_DATABASE_URL", options.database_url},
+                                                   {"PI_KEY_FILE", dir + "/keys"},
+                                                   {"PI_GRPC_ADDRESS", "127.0.0.1:0"},
+                                                   {"PI_PORT_FILE", dir + "/grpc.port"},
+                                                   {"PI_HEALTH_INTERVAL", "200ms"}};
+  for (const auto& [k, v] : options.server_env) server_env[k] = v;
+  absl::StatusOr<ChildProcess> server =
+      ChildProcess::Start(PI_SERVER_BINARY, {}, server_env, dir + "/pi-server.log");
+  if (!server.ok()) return server.status();
+  system->server_.emplace(*std::move(server));
+  absl::StatusOr<int> grpc_port = WaitForPortFile(dir + "/grpc.port", absl::Seconds(20));
+  if (!grpc_port.ok()) {
+    return absl::InternalError(absl::StrCat("pi-server did not start: ", system->server_log()));
+  }
+  system->grpc_port_ = *grpc_port;
+
+  std::map<std::string, std::string> gateway_env = {
+      {"PI_GRPC_TARGET", absl::StrCat("127.0.0.1:", system->grpc_port_)},
+      {"PI_HTTP_ADDRESS", "127.0.0.1:0"},
+      {"PI_PORT_FILE", dir + "/http.port"}};
+  for (const auto& [k, v] : options.gateway_env) gateway_env[k] = v;
+  absl::StatusOr<ChildProcess> gateway =
+      ChildProcess::Start(PI_GATEWAY_BINARY, {}, gateway_env, dir + "/pi-gateway.log");
+  if (!gateway.ok()) return gateway.status();
+  system->gateway_.emplace(*std::move(gateway));
+  absl::StatusOr<int> http_port = WaitForPortFile(dir + "/http.port", absl::Seconds(20));
+  if (!http_port.ok()) {
+    return absl::InternalError(absl::StrCat("pi-gateway did not start: ", system->gateway_log()));
+  }
+  system->http_port_ = *http_port;
+  return system;
+}
+
+}  // namespace pi::testing

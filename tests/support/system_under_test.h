@@ -1,0 +1,53 @@
+// The whole system for end-to-end tests: a fresh key file, an application with a Basic
+// credential, the real pi-server and pi-gateway binaries on loopback (ports picked by the
+// binaries and read back from port files), logs in a private directory. Destruction kills what is
+// still running. Not thread-safe.
+#ifndef PI_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
+#define PI_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "tests/support/child_process.h"
+
+namespace pi::testing {
+
+struct SystemOptions {
+  std::string database_url;
+  bool create_application = true;
+  std::map<std::string, std::string> server_env;   // added to / overriding the defaults
+  std::map<std::string, std::string> gateway_env;
+};
+
+class SystemUnderTest {
+ public:
+  // `name` names the private directory. Fails when a binary does not start.
+  static absl::StatusOr<std::unique_ptr<SystemUnderTest>> Start(const std::string& name,
+                                                                SystemOptions options);
+
+  const std::string& dir() const { return dir_; }
+  const std::string& basic_auth() const { return basic_auth_; }  // "Basic ..."
+  const std::string& application_id() const { return application_id_; }
+  int grpc_port() const { return grpc_port_; }
+  int http_port() const { return http_port_; }
+  ChildProcess& server() { return *server_; }
+  ChildProcess& gateway() { return *gateway_; }
+  std::string server_log() const { return ReadFile(dir_ + "/pi-server.log"); }
+  std::string gateway_log() const { return ReadFile(dir_ + "/pi-gateway.log"); }
+
+ private:
+  std::string dir_;
+  std::string basic_auth_;
+  std::string application_id_;
+  int grpc_port_ = 0;
+  int http_port_ = 0;
+  std::optional<ChildProcess> server_;
+  std::optional<ChildProcess> gateway_;
+};
+
+}  // namespace pi::testing
+
+#endif  // PI_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
