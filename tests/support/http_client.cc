@@ -8,19 +8,28 @@
 #include "absl/strings/ascii.h"
 
 namespace pi::testing {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+// A connection to 127.0.0.1:`port` whose operations time out after `timeout`. Throws on failure.
+void Connect(beast::tcp_stream& stream, int port, std::chrono::seconds timeout) {
+  stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"),
+                                        static_cast<unsigned short>(port)));
+  stream.expires_after(timeout);
+}
+
+}  // namespace
 
 absl::StatusOr<HttpReply> HttpCall(int port, const std::string& method, const std::string& target,
                                    const std::string& body,
                                    const std::map<std::string, std::string>& headers) {
-  namespace beast = boost::beast;
-  namespace http = beast::http;
-  namespace net = boost::asio;
   try {
     net::io_context io;
     beast::tcp_stream stream(io);
-    stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"),
-                                          static_cast<unsigned short>(port)));
-    stream.expires_after(std::chrono::seconds(30));
+    Connect(stream, port, std::chrono::seconds(30));
     http::request<http::string_body> request(http::string_to_verb(method), target, 11);
     request.set(http::field::host, "127.0.0.1");
     for (const auto& [name, value] : headers) request.set(name, value);
@@ -49,14 +58,10 @@ absl::StatusOr<HttpReply> HttpCall(int port, const std::string& method, const st
 }
 
 absl::StatusOr<std::string> RawExchange(int port, const std::string& raw) {
-  namespace beast = boost::beast;
-  namespace net = boost::asio;
   try {
     net::io_context io;
     beast::tcp_stream stream(io);
-    stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"),
-                                          static_cast<unsigned short>(port)));
-    stream.expires_after(std::chrono::seconds(10));
+    Connect(stream, port, std::chrono::seconds(10));
     net::write(stream, net::buffer(raw));
     std::string received;
     char chunk[4096];

@@ -45,13 +45,7 @@ std::vector<common::FieldViolation> ValidateNewBankAccount(const NewBankAccount&
                                                            absl::string_view prefix) {
   std::vector<common::FieldViolation> out;
   ViolationCollector v(out, prefix);
-  CheckIdentityId(account.identity_id, "identity", v);
-  CheckHolderName(account.holder_name, "holder_name", v);
-  CheckTags(account.tags, "tags", v);
-  if (account.address) {
-    ViolationCollector address = v.Nested("address");
-    CheckAddress(*account.address, address);
-  }
+  CheckOwnerFields(account.identity_id, account.holder_name, account.tags, account.address, v);
   ViolationCollector bank = v.Nested("bank_account");
   if (!account.account_type) bank.Add("account_type", "is required");
 

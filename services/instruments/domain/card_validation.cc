@@ -63,6 +63,7 @@ std::vector<FieldViolation> ValidateNewCard(const NewCard& card, absl::Time now,
                                             absl::string_view prefix) {
   std::vector<FieldViolation> out;
   ViolationCollector v(out, prefix);
+  // Identity first, then the card, then the rest: the order callers have always seen.
   CheckIdentityId(card.identity_id, "identity", v);
   CardBrand brand = DetectBrand(card.number.Reveal());
   CheckNumber(card.number.Reveal(), brand, v);

@@ -121,4 +121,16 @@ void CheckAddress(const Address& address, ViolationCollector& v) {
   }
 }
 
+void CheckOwnerFields(absl::string_view identity_id, absl::string_view holder_name,
+                      const std::map<std::string, std::string>& tags,
+                      const std::optional<Address>& address, ViolationCollector& v) {
+  CheckIdentityId(identity_id, "identity", v);
+  CheckHolderName(holder_name, "holder_name", v);
+  CheckTags(tags, "tags", v);
+  if (address) {
+    ViolationCollector nested = v.Nested("address");
+    CheckAddress(*address, nested);
+  }
+}
+
 }  // namespace pi::instruments::domain

@@ -5,6 +5,7 @@
 #define PI_SERVICES_INSTRUMENTS_DOMAIN_FIELD_RULES_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,11 @@ void CheckTags(const std::map<std::string, std::string>& tags, absl::string_view
                ViolationCollector& v);
 // line1/line2 <= 35, city <= 20, region two letters, postal_code <= 7, country ISO alpha-3.
 void CheckAddress(const Address& address, ViolationCollector& v);
+
+// The fields every instrument type shares: "identity", "holder_name", "tags", "address.*".
+void CheckOwnerFields(absl::string_view identity_id, absl::string_view holder_name,
+                      const std::map<std::string, std::string>& tags,
+                      const std::optional<Address>& address, ViolationCollector& v);
 
 }  // namespace pi::instruments::domain
 

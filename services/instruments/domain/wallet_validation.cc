@@ -12,13 +12,7 @@ std::vector<common::FieldViolation> ValidateNewWallet(const NewWallet& wallet,
                                                       absl::string_view prefix) {
   std::vector<common::FieldViolation> out;
   ViolationCollector v(out, prefix);
-  CheckIdentityId(wallet.identity_id, "identity", v);
-  CheckHolderName(wallet.holder_name, "holder_name", v);
-  CheckTags(wallet.tags, "tags", v);
-  if (wallet.address) {
-    ViolationCollector address = v.Nested("address");
-    CheckAddress(*wallet.address, address);
-  }
+  CheckOwnerFields(wallet.identity_id, wallet.holder_name, wallet.tags, wallet.address, v);
   if (wallet.type == InstrumentType::kPaymentCard || wallet.type == InstrumentType::kBankAccount) {
     v.Add("type", "must be APPLE_PAY, GOOGLE_PAY or TOKEN");
   }

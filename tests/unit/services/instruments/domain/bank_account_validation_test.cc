@@ -19,6 +19,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 constexpr absl::string_view kPrefix = "payment_instrument";
 constexpr char kAccountNumber[] = "123456789";
@@ -197,21 +198,21 @@ TEST(ValidateNewBankAccountTest, CanadianInstitutionAndTransitNumbers) {
   wrong.institution_number = "01";
   wrong.transit_number = "1234";
   EXPECT_THAT(ValidateNewBankAccount(wrong, kPrefix),
-              ElementsAre(FieldViolation{Path("institution_number"), "must be 3 digits"},
-                          FieldViolation{Path("transit_number"), "must be 5 digits"}));
+              UnorderedElementsAre(FieldViolation{Path("institution_number"), "must be 3 digits"},
+                                   FieldViolation{Path("transit_number"), "must be 5 digits"}));
 
   NewBankAccount letters = ValidCanadianAccount();
   letters.institution_number = "0A1";
   letters.transit_number = "123456";
   EXPECT_THAT(FieldsOf(ValidateNewBankAccount(letters, kPrefix)),
-              ElementsAre(Path("institution_number"), Path("transit_number")));
+              UnorderedElementsAre(Path("institution_number"), Path("transit_number")));
 
   NewBankAccount missing = ValidCanadianAccount();
   missing.institution_number.clear();
   missing.transit_number.clear();
   EXPECT_THAT(ValidateNewBankAccount(missing, kPrefix),
-              ElementsAre(FieldViolation{Path("institution_number"), "is required"},
-                          FieldViolation{Path("transit_number"), "is required"}));
+              UnorderedElementsAre(FieldViolation{Path("institution_number"), "is required"},
+                                   FieldViolation{Path("transit_number"), "is required"}));
 }
 
 TEST(ValidateNewBankAccountTest, CanadianAccountNeedsNoRoutingNumber) {
@@ -231,11 +232,12 @@ TEST(ValidateNewBankAccountTest, ReportsEveryMistakeAtOnce) {
   account.routing_number = "123456789";
   account.currency = "CAD";
 
-  EXPECT_THAT(FieldsOf(ValidateNewBankAccount(account, kPrefix)),
-              ElementsAre("payment_instrument.identity", "payment_instrument.holder_name",
-                          "payment_instrument.tags.note", "payment_instrument.address.country",
-                          Path("account_type"), Path("account_number"), Path("routing_number"),
-                          Path("currency")));
+  EXPECT_THAT(
+      FieldsOf(ValidateNewBankAccount(account, kPrefix)),
+      UnorderedElementsAre("payment_instrument.identity", "payment_instrument.holder_name",
+                           "payment_instrument.tags.note", "payment_instrument.address.country",
+                           Path("account_type"), Path("account_number"), Path("routing_number"),
+                           Path("currency")));
 }
 
 TEST(ValidateNewBankAccountTest, CanadianMistakesTogether) {
@@ -245,8 +247,8 @@ TEST(ValidateNewBankAccountTest, CanadianMistakesTogether) {
   account.transit_number = "1234";
   account.currency = "USD";
   EXPECT_THAT(FieldsOf(ValidateNewBankAccount(account, kPrefix)),
-              ElementsAre(Path("account_number"), Path("institution_number"),
-                          Path("transit_number"), Path("currency")));
+              UnorderedElementsAre(Path("account_number"), Path("institution_number"),
+                                   Path("transit_number"), Path("currency")));
 }
 
 TEST(ValidateNewBankAccountTest, EmptyPrefixGivesBarePaths) {
@@ -254,7 +256,7 @@ TEST(ValidateNewBankAccountTest, EmptyPrefixGivesBarePaths) {
   account.identity_id.clear();
   account.account_type.reset();
   EXPECT_THAT(FieldsOf(ValidateNewBankAccount(account, "")),
-              ElementsAre("identity", "bank_account.account_type"));
+              UnorderedElementsAre("identity", "bank_account.account_type"));
 }
 
 TEST(ValidateNewBankAccountTest, DescriptionsNeverEchoTheAccountNumber) {

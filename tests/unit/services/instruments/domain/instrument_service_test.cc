@@ -27,6 +27,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
+using ::testing::UnorderedElementsAre;
 
 constexpr char kPan[] = "4111111111111111";
 constexpr char kAccountNumber[] = "123456789";
@@ -45,8 +46,8 @@ struct RecordedSeal {
 class FakeSealer : public FieldSealer {
  public:
   void Seal(common::Secret plaintext, SealContext context, SealDone done) override {
-    calls_.push_back({std::string(plaintext.Reveal()), context.application_id,
-                      context.resource_id, context.field});
+    calls_.push_back({std::string(plaintext.Reveal()), context.application_id, context.resource_id,
+                      context.field});
     if (!status_.ok()) return std::move(done)(status_);
     std::move(done)(SealedSecret{Expected(plaintext.Reveal(), context.field), key_version_});
   }
@@ -77,7 +78,8 @@ class FakeFingerprinter : public Fingerprinter {
  public:
   std::string Fingerprint(absl::string_view application_id,
                           absl::string_view material) const override {
-    return absl::StrCat("FPR", application_id, "-", std::hash<std::string>{}(std::string(material)));
+    return absl::StrCat("FPR", application_id, "-",
+                        std::hash<std::string>{}(std::string(material)));
   }
 };
 
@@ -573,9 +575,9 @@ TEST_F(InstrumentServiceTest, InvalidBankAccountIsRejectedAndNothingStored) {
 
   ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(common::ErrorReasonOf(result.status()), "INVALID_FIELDS");
-  EXPECT_THAT(
-      common::FieldViolationsOf(result.status()),
-      ElementsAre(FieldViolation{"payment_instrument.bank_account.account_type", "is required"},
+  EXPECT_THAT(common::FieldViolationsOf(result.status()),
+              UnorderedElementsAre(
+                  FieldViolation{"payment_instrument.bank_account.account_type", "is required"},
                   FieldViolation{"payment_instrument.bank_account.account_number",
                                  "must be 5 to 17 digits"},
                   FieldViolation{"payment_instrument.bank_account.routing_number",
@@ -719,8 +721,9 @@ TEST_F(InstrumentServiceTest, InvalidWalletIsRejectedAndNothingStored) {
   EXPECT_EQ(common::ErrorReasonOf(result.status()), "INVALID_FIELDS");
   std::vector<FieldViolation> violations = common::FieldViolationsOf(result.status());
   ASSERT_THAT(violations, SizeIs(2));
-  EXPECT_EQ(violations[0].field, "payment_instrument.wallet.merchant_identity");
-  EXPECT_EQ(violations[1].field, "payment_instrument.wallet.third_party");
+  std::vector<std::string> fields = {violations[0].field, violations[1].field};
+  EXPECT_THAT(fields, UnorderedElementsAre("payment_instrument.wallet.merchant_identity",
+                                           "payment_instrument.wallet.third_party"));
   EXPECT_THAT(repository_.records(), IsEmpty());
   EXPECT_EQ(repository_.inserts(), 0);
   EXPECT_THAT(sealer_.calls(), IsEmpty());

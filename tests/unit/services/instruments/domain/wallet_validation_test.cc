@@ -18,6 +18,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 constexpr absl::string_view kPrefix = "payment_instrument";
 constexpr char kToken[] = R"({"paymentData":"tok_sandbox_8f3k2"})";
@@ -127,12 +128,13 @@ TEST(ValidateNewWalletTest, ReportsEveryMistakeAtOnce) {
   wallet.merchant_identity.clear();
   wallet.third_party = "PL-AID";
 
-  EXPECT_THAT(FieldsOf(ValidateNewWallet(wallet, kPrefix)),
-              ElementsAre("payment_instrument.identity", "payment_instrument.holder_name",
-                          "payment_instrument.tags", "payment_instrument.address.region",
-                          "payment_instrument.type", "payment_instrument.wallet.third_party_token",
-                          "payment_instrument.wallet.merchant_identity",
-                          "payment_instrument.wallet.third_party"));
+  EXPECT_THAT(
+      FieldsOf(ValidateNewWallet(wallet, kPrefix)),
+      UnorderedElementsAre("payment_instrument.identity", "payment_instrument.holder_name",
+                           "payment_instrument.tags", "payment_instrument.address.region",
+                           "payment_instrument.type", "payment_instrument.wallet.third_party_token",
+                           "payment_instrument.wallet.merchant_identity",
+                           "payment_instrument.wallet.third_party"));
 }
 
 TEST(ValidateNewWalletTest, EmptyPrefixGivesBarePaths) {
