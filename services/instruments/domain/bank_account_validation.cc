@@ -58,10 +58,20 @@ std::vector<common::FieldViolation> ValidateNewBankAccount(const NewBankAccount&
     } else if (!IsValidAbaRoutingNumber(account.routing_number)) {
       bank.Add("routing_number", "is not a valid ABA routing number");
     }
+    // Stored in clear, so never accepted unchecked: they belong to Canadian accounts.
+    if (!account.institution_number.empty()) {
+      bank.Add("institution_number", "is only for Canadian accounts");
+    }
+    if (!account.transit_number.empty()) {
+      bank.Add("transit_number", "is only for Canadian accounts");
+    }
   } else if (country == "CAN") {
     CheckDigits(number, "account_number", 7, 12, bank);
     CheckDigits(account.institution_number, "institution_number", 3, 3, bank);
     CheckDigits(account.transit_number, "transit_number", 5, 5, bank);
+    if (!account.routing_number.empty()) {
+      bank.Add("routing_number", "is only for US accounts (use institution and transit numbers)");
+    }
   } else {
     bank.Add("country", "must be USA or CAN");
     return out;

@@ -4,7 +4,8 @@
 //        (00-12, 21-32, 61-72, 80) and the ABA 3-7-1 checksum; currency USD.
 //   CA:  account_number 7-12 digits; institution_number 3 digits; transit_number 5 digits;
 //        currency CAD.
-// country is USA (the default when empty) or CAN; account_type is required. Pure; thread-safe.
+// The other country's bank fields must be empty. country is USA (the default when empty) or CAN;
+// account_type is required. Pure; thread-safe.
 #ifndef PI_SERVICES_INSTRUMENTS_DOMAIN_BANK_ACCOUNT_VALIDATION_H_
 #define PI_SERVICES_INSTRUMENTS_DOMAIN_BANK_ACCOUNT_VALIDATION_H_
 

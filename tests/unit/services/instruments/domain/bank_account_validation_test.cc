@@ -221,6 +221,18 @@ TEST(ValidateNewBankAccountTest, CanadianAccountNeedsNoRoutingNumber) {
   EXPECT_THAT(ValidateNewBankAccount(account, kPrefix), IsEmpty());
 }
 
+TEST(ValidateNewBankAccountTest, OtherCountrysBankFieldsAreRefused) {
+  NewBankAccount us = ValidUsAccount();
+  us.institution_number = "001";
+  us.transit_number = "12345";
+  EXPECT_THAT(FieldsOf(ValidateNewBankAccount(us, kPrefix)),
+              UnorderedElementsAre(Path("institution_number"), Path("transit_number")));
+  NewBankAccount canadian = ValidCanadianAccount();
+  canadian.routing_number = "021000021";
+  EXPECT_THAT(FieldsOf(ValidateNewBankAccount(canadian, kPrefix)),
+              ElementsAre(Path("routing_number")));
+}
+
 TEST(ValidateNewBankAccountTest, ReportsEveryMistakeAtOnce) {
   NewBankAccount account = ValidUsAccount();
   account.identity_id.clear();

@@ -81,7 +81,7 @@ TEST_F(ShippedBinTableTest, LookupsOfSandboxCards) {
       {"4820000000000000", CardBrand::kVpay, CardType::kDebit, "V PAY Sandbox Bank", "DEU"},
       {"5200828282828210", CardBrand::kUnknown, CardType::kDebit, "Sandbox Mastercard Issuer",
        "GBR"},
-      {"6767000000000000", CardBrand::kUnknown, CardType::kDebit, "Maestro Sandbox, Ltd", "GBR"},
+      {"6767000000000000", CardBrand::kMaestro, CardType::kDebit, "Maestro Sandbox, Ltd", "GBR"},
       {"3530111333300000", CardBrand::kUnknown, CardType::kCredit, "JCB Co. Ltd", "JPN"},
       // Exactly the listed prefix, and a 7-digit number that reaches only the 6-digit entry.
       {"42424299", CardBrand::kUnknown, CardType::kHsaFsa, "Sandbox Health Account Bank", "USA"},
