@@ -1,8 +1,7 @@
 #include "services/instruments/crypto/field_cipher.h"
 
-#include <openssl/rand.h>
-
 #include "services/instruments/crypto/aes_gcm.h"
+#include "services/instruments/crypto/public_random.h"
 
 namespace pi::instruments::crypto {
 namespace {
@@ -37,9 +36,7 @@ absl::StatusOr<std::string> SealField(absl::string_view key, uint32_t key_versio
   out.push_back(kFormatVersion);
   AppendU32(out, key_version);
   std::string nonce(kGcmNonceSize, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), kGcmNonceSize) != 1) {
-    return absl::InternalError("no randomness for a nonce");
-  }
+  FillPublicRandom(reinterpret_cast<unsigned char*>(nonce.data()), kGcmNonceSize);
   absl::StatusOr<std::string> sealed = AesGcmSeal(key, nonce, Aad(out, context), plaintext);
   if (!sealed.ok()) return sealed.status();
   out.append(nonce);

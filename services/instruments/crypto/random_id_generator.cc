@@ -1,13 +1,12 @@
 #include "services/instruments/crypto/random_id_generator.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/instruments/crypto/public_random.h"
 
 namespace pi::instruments::crypto {
 namespace {
@@ -51,7 +50,7 @@ std::string Base62Encode(absl::string_view bytes) {
 
 std::string RandomIdGenerator::NewId(absl::string_view prefix) const {
   unsigned char raw[16];
-  if (RAND_bytes(raw, sizeof(raw)) != 1) std::abort();  // no entropy: nothing safe to do
+  FillPublicRandom(raw, sizeof(raw));
   return absl::StrCat(prefix, Base62Encode(absl::string_view(reinterpret_cast<char*>(raw), 16)));
 }
 
