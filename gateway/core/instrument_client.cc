@@ -57,4 +57,16 @@ void InstrumentClient::GetPaymentInstrument(const CallMetadata& metadata,
       metadata, std::move(request), std::move(done));
 }
 
+void InstrumentClient::ListPaymentInstruments(const CallMetadata& metadata,
+                                              v1::ListPaymentInstrumentsRequest request,
+                                              Done<v1::ListPaymentInstrumentsResponse> done) {
+  using Method = void (v1::PaymentInstrumentService::Stub::async_interface::*)(
+      grpc::ClientContext*, const v1::ListPaymentInstrumentsRequest*,
+      v1::ListPaymentInstrumentsResponse*, std::function<void(grpc::Status)>);
+  Call<v1::ListPaymentInstrumentsRequest, v1::ListPaymentInstrumentsResponse>(
+      static_cast<Method>(
+          &v1::PaymentInstrumentService::Stub::async_interface::ListPaymentInstruments),
+      metadata, std::move(request), std::move(done));
+}
+
 }  // namespace pi::gateway::core

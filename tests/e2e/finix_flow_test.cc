@@ -286,6 +286,61 @@ TEST_F(FinixFlowTest, SameCardHasOneFingerprintWhateverItsExpiryAndName) {
   EXPECT_THAT(fa, Not(HasSubstr("8210")));
 }
 
+// Duplicate detection, the way callers do it: list by fingerprint. And cursor paging.
+TEST_F(FinixFlowTest, ListFindsDuplicatesByFingerprintAndPagesWithCursors) {
+  std::string owner = "IDlist" + std::to_string(::getpid());
+  nlohmann::json body = CardBody();
+  body["identity"] = owner;
+  body["number"] = "6011111111111117";
+  std::set<std::string> created;
+  std::string fingerprint;
+  for (int i = 0; i < 3; ++i) {
+    HttpReply reply = Post("/payment_instruments", body.dump());
+    ASSERT_EQ(reply.status, 201) << reply.body;
+    nlohmann::json card = nlohmann::json::parse(reply.body);
+    created.insert(card["id"].get<std::string>());
+    fingerprint = card["fingerprint"];
+  }
+  HttpReply by_fingerprint = Get("/payment_instruments?fingerprint=" + fingerprint);
+  ASSERT_EQ(by_fingerprint.status, 200) << by_fingerprint.body;
+  nlohmann::json list = nlohmann::json::parse(by_fingerprint.body);
+  std::set<std::string> found;
+  for (const auto& i : list["_embedded"]["payment_instruments"]) {
+    found.insert(i["id"].get<std::string>());
+    EXPECT_EQ(i["fingerprint"], fingerprint);
+  }
+  EXPECT_EQ(found, created);
+  EXPECT_TRUE(list["page"].contains("limit"));
+  EXPECT_FALSE(list["page"].contains("next_cursor"));
+
+  std::set<std::string> paged;
+  std::string target = "/payment_instruments?limit=2&owner_identity_id=" + owner;
+  int pages = 0;
+  for (;;) {
+    HttpReply reply = Get(target);
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    nlohmann::json page = nlohmann::json::parse(reply.body);
+    EXPECT_EQ(page["page"]["limit"], 2);
+    for (const auto& i : page["_embedded"]["payment_instruments"]) {
+      EXPECT_TRUE(paged.insert(i["id"].get<std::string>()).second) << "repeated " << i["id"];
+    }
+    ++pages;
+    if (!page["page"].contains("next_cursor")) break;
+    target = "/payment_instruments?limit=2&owner_identity_id=" + owner +
+             "&after_cursor=" + page["page"]["next_cursor"].get<std::string>();
+  }
+  EXPECT_EQ(paged, created);
+  EXPECT_EQ(pages, 2);
+}
+
+TEST_F(FinixFlowTest, ListRejectsBadFiltersWithFinixFieldNames) {
+  auto errors = ExpectFinixError(Get("/payment_instruments?limit=500&last_four=12&after_cursor=x"),
+                                 422);
+  std::set<std::string> fields;
+  for (const auto& e : errors) fields.insert(e["field"].get<std::string>());
+  EXPECT_EQ(fields, (std::set<std::string>{"limit", "last_four", "after_cursor"}));
+}
+
 TEST_F(FinixFlowTest, GrpcHealthSaysServing) {
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port()),
                                      grpc::InsecureChannelCredentials());

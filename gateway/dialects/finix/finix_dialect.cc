@@ -5,6 +5,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
+#include "gateway/core/query_string.h"
 #include "gateway/core/rpc_error.h"
 #include "gateway/dialects/finix/finix_errors.h"
 #include "gateway/dialects/finix/finix_request.h"
@@ -18,6 +20,7 @@ using server::http::status;
 namespace http = server::http;
 
 constexpr size_t kMaxIdLength = 64;
+constexpr int kDefaultListLimit = 20;
 
 std::string Header(const Exchange& exchange, absl::string_view name) {
   auto it = exchange.request.find(boost::beast::string_view(name.data(), name.size()));
@@ -100,6 +103,81 @@ class FinixHandlers {
         });
   }
 
+  // GET /payment_instruments?limit=&after_cursor=&owner_identity_id=&type=&fingerprint=
+  //                           &last_four=&bin=
+  void List(const Exchange& exchange, server::Responder respond) const {
+    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    absl::StatusOr<std::map<std::string, std::string>> params =
+        core::ParseQueryString(exchange.query);
+    if (!params.ok()) {
+      return respond(FinixErrorResponse(
+          status::bad_request, {{"BAD_REQUEST", std::string(params.status().message()), ""}},
+          exchange, options_));
+    }
+    auto param = [&](const char* name) {
+      auto it = params->find(name);
+      return it == params->end() ? std::string() : it->second;
+    };
+    std::vector<core::ShapeError> errors;
+    v1::ListPaymentInstrumentsRequest request;
+    int limit = kDefaultListLimit;
+    if (!param("limit").empty() && !absl::SimpleAtoi(param("limit"), &limit)) {
+      errors.push_back({"limit", "must be an integer"});
+    }
+    request.set_page_size(limit);
+    request.set_page_token(param("after_cursor"));
+    request.set_identity(param("owner_identity_id"));
+    if (!param("type").empty()) {
+      v1::InstrumentType type;
+      if (v1::InstrumentType_Parse(param("type"), &type)) {
+        request.set_type(type);
+      } else {
+        errors.push_back({"type", "must be one of PAYMENT_CARD, BANK_ACCOUNT, APPLE_PAY, "
+                                  "GOOGLE_PAY, TOKEN"});
+      }
+    }
+    request.set_fingerprint(param("fingerprint"));
+    request.set_last_four(param("last_four"));
+    request.set_bin(param("bin"));
+    if (!errors.empty()) return respond(RenderShapeErrors(errors, exchange, options_));
+    auto reply_context = ReplyContext(exchange);
+    reply_context->query = exchange.query;
+    client_.ListPaymentInstruments(
+        Metadata(exchange), std::move(request),
+        [this, reply_context, respond, limit](const grpc::Status& s,
+                                              v1::ListPaymentInstrumentsResponse&& page) {
+          if (!s.ok()) {
+            return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
+          }
+          respond(JsonResponse(status::ok, RenderList(page, limit, *reply_context),
+                               *reply_context));
+        });
+  }
+
+  // Finix's list envelope: `page` always, `next_cursor` and a `next` link only while more
+  // pages exist.
+  nlohmann::ordered_json RenderList(const v1::ListPaymentInstrumentsResponse& page, int limit,
+                                    const Exchange& exchange) const {
+    nlohmann::ordered_json items = nlohmann::ordered_json::array();
+    for (const v1::PaymentInstrument& i : page.payment_instruments()) {
+      items.push_back(RenderPaymentInstrument(i, options_));
+    }
+    std::string collection =
+        absl::StrCat(options_.public_base_url, options_.prefix, "/payment_instruments");
+    nlohmann::ordered_json links = {
+        {"self", {{"href", exchange.query.empty() ? collection
+                                                  : absl::StrCat(collection, "?", exchange.query)}}}};
+    nlohmann::ordered_json page_info = {{"limit", limit}};
+    if (!page.next_page_token().empty()) {
+      page_info["next_cursor"] = page.next_page_token();
+      links["next"] = {{"href", absl::StrCat(collection, "?limit=", limit, "&after_cursor=",
+                                             page.next_page_token())}};
+    }
+    return {{"_embedded", {{"payment_instruments", std::move(items)}}},
+            {"_links", std::move(links)},
+            {"page", std::move(page_info)}};
+  }
+
   server::Response NotAcceptable(const Exchange& exchange) const {
     return RenderHttpError({status::not_acceptable, "only JSON responses are available"}, exchange,
                            options_);
@@ -123,6 +201,8 @@ void RegisterFinixRoutes(server::Router& router, core::InstrumentClient& client,
   std::string collection = absl::StrCat(options.prefix, "/payment_instruments");
   router.Add(http::verb::post, collection,
              [handlers](const Exchange& e, server::Responder r) { handlers->Create(e, std::move(r)); });
+  router.Add(http::verb::get, collection,
+             [handlers](const Exchange& e, server::Responder r) { handlers->List(e, std::move(r)); });
   router.Add(http::verb::get, absl::StrCat(collection, "/{id}"),
              [handlers](const Exchange& e, server::Responder r) { handlers->Get(e, std::move(r)); });
 }

@@ -1,6 +1,8 @@
 // The Finix dialect's routes, mounted at FinixOptions::prefix:
 //   POST {prefix}/payment_instruments        -> CreatePaymentInstrument (201)
 //   GET  {prefix}/payment_instruments/{id}   -> GetPaymentInstrument (200)
+//   GET  {prefix}/payment_instruments        -> ListPaymentInstruments (200): limit, after_cursor,
+//        owner_identity_id, type, fingerprint, last_four, bin
 // Handlers check content negotiation (Accept must allow JSON: 406 otherwise; `application/json`
 // and `application/hal+json` are both JSON), map the body, call pi-server asynchronously and
 // render the reply or the error in Finix's envelope.

@@ -51,6 +51,9 @@ constexpr std::pair<absl::string_view, absl::string_view> kFieldPrefixes[] = {
     {"payment_instrument.holder_name", "name"},
     {"payment_instrument.", ""},
     {"name", "id"},
+    {"page_size", "limit"},
+    {"page_token", "after_cursor"},
+    {"identity", "owner_identity_id"},
 };
 
 }  // namespace

@@ -86,9 +86,17 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::NotYetImplemented(
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::ListPaymentInstruments(
-    grpc::CallbackServerContext* context, const v1::ListPaymentInstrumentsRequest*,
-    v1::ListPaymentInstrumentsResponse*) {
-  return NotYetImplemented(context, "ListPaymentInstruments");
+    grpc::CallbackServerContext* context, const v1::ListPaymentInstrumentsRequest* request,
+    v1::ListPaymentInstrumentsResponse* response) {
+  return Authenticated(
+      context, "ListPaymentInstruments",
+      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+        instruments_.List(caller, ToListRequest(*request),
+                          [rpc, response](absl::StatusOr<domain::InstrumentPage> page) {
+                            if (page.ok()) ToProto(*page, response);
+                            rpc->Finish(page.status());
+                          });
+      });
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::UpdatePaymentInstrument(

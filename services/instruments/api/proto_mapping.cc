@@ -278,6 +278,34 @@ void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out) {
   *out->mutable_update_time() = ToTimestamp(instrument.update_time);
 }
 
+domain::ListRequest ToListRequest(const v1::ListPaymentInstrumentsRequest& request) {
+  domain::ListRequest out;
+  out.page_size = request.page_size();
+  out.page_token = request.page_token();
+  out.identity_id = request.identity();
+  if (request.type() != v1::INSTRUMENT_TYPE_UNSPECIFIED) {
+    out.type = domain::InstrumentTypeFromName(v1::InstrumentType_Name(request.type()));
+  }
+  out.fingerprint = request.fingerprint();
+  out.last_four = request.last_four();
+  out.bin = request.bin();
+  if (request.has_created_after()) {
+    out.created_after = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request.created_after()));
+  }
+  if (request.has_created_before()) {
+    out.created_before =
+        absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request.created_before()));
+  }
+  return out;
+}
+
+void ToProto(const domain::InstrumentPage& page, v1::ListPaymentInstrumentsResponse* out) {
+  for (const domain::Instrument& instrument : page.instruments) {
+    ToProto(instrument, out->add_payment_instruments());
+  }
+  if (page.next) out->set_next_page_token(domain::EncodePageToken(*page.next));
+}
+
 std::string InstrumentIdFromName(absl::string_view name) {
   if (absl::StartsWith(name, kInstrumentCollection)) name.remove_prefix(kInstrumentCollection.size());
   if (name.find('/') != absl::string_view::npos) return "";

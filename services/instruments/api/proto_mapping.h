@@ -11,6 +11,7 @@
 #include "services/instruments/domain/bank_account_validation.h"
 #include "services/instruments/domain/card_validation.h"
 #include "services/instruments/domain/instrument.h"
+#include "services/instruments/domain/instrument_query.h"
 #include "services/instruments/domain/wallet_validation.h"
 
 namespace pi::instruments::api {
@@ -27,6 +28,10 @@ domain::NewWallet ToNewWallet(const v1::CreatePaymentInstrumentRequest& request)
 void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out);
 
 v1::CardBrand ToProto(domain::CardBrand brand);
+
+// The list request in domain terms (not yet validated).
+domain::ListRequest ToListRequest(const v1::ListPaymentInstrumentsRequest& request);
+void ToProto(const domain::InstrumentPage& page, v1::ListPaymentInstrumentsResponse* out);
 
 // "paymentInstruments/PI..." or a bare "PI..." -> "PI...". Empty when `name` has another
 // collection prefix.

@@ -140,4 +140,10 @@ void InstrumentService::Get(const Caller& caller, std::string id, Done done) {
   deps_.repository.Find(caller.application_id, std::move(id), std::move(done));
 }
 
+void InstrumentService::List(const Caller& caller, const ListRequest& request, ListDone done) {
+  absl::StatusOr<InstrumentQuery> query = ToInstrumentQuery(request);
+  if (!query.ok()) return std::move(done)(query.status());
+  deps_.repository.List(caller.application_id, *std::move(query), std::move(done));
+}
+
 }  // namespace pi::instruments::domain

@@ -55,6 +55,10 @@ class InstrumentService {
   // The masked instrument `id`, if it belongs to `caller`'s application.
   void Get(const Caller& caller, std::string id, Done done);
 
+  using ListDone = InstrumentRepository::ListDone;
+  // A page of `caller`'s application's instruments; INVALID_ARGUMENT for bad filters or tokens.
+  void List(const Caller& caller, const ListRequest& request, ListDone done);
+
  private:
   struct PendingCreate;
 

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/secret.h"
 #include "services/instruments/domain/instrument.h"
+#include "services/instruments/domain/instrument_query.h"
 
 namespace pi::instruments::domain {
 
@@ -84,12 +85,15 @@ class InstrumentRepository {
  public:
   using InsertDone = absl::AnyInvocable<void(absl::Status) &&>;
   using FindDone = absl::AnyInvocable<void(absl::StatusOr<Instrument>) &&>;
+  using ListDone = absl::AnyInvocable<void(absl::StatusOr<InstrumentPage>) &&>;
 
   virtual ~InstrumentRepository() = default;
   virtual void Insert(InstrumentRecord record, InsertDone done) = 0;
   // Finds instrument `id` of application `application_id` only: other applications' instruments
   // are NOT_FOUND, so existence never leaks across tenants.
   virtual void Find(std::string application_id, std::string id, FindDone done) = 0;
+  // One page of the application's instruments matching `query`, in (create_time, id) order.
+  virtual void List(std::string application_id, InstrumentQuery query, ListDone done) = 0;
 };
 
 }  // namespace pi::instruments::domain

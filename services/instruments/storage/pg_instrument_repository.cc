@@ -16,6 +16,7 @@ using domain::Instrument;
 constexpr char kInsert[] = "instrument_insert";
 constexpr char kFind[] = "instrument_find";
 constexpr char kLockActiveKey[] = "instrument_lock_active_key";
+constexpr char kList[] = "instrument_list";
 
 // A row may only be written under the application's active data key. FOR SHARE makes a rotation
 // (which updates that key row) wait for this insert to commit, and makes an insert that started
@@ -41,18 +42,37 @@ constexpr char kInsertSql[] =
     " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
     " $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)";
 
-constexpr char kFindSql[] =
-    "SELECT id, identity_id, type, enabled, holder_name, tags::text AS tags, "
-    " address::text AS address, currency, "
-    " (extract(epoch FROM created_at) * 1000000)::bigint AS created_us, "
-    " (extract(epoch FROM updated_at) * 1000000)::bigint AS updated_us, "
-    " card_bin, card_last_four, card_brand, card_exp_month, card_exp_year, card_type, "
-    " card_issuer_country, card_issuer_name, card_security_code_check, card_address_check, "
-    " card_account_updater_enabled, card_network_token_enabled, "
-    " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, "
-    " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "
-    " wallet_third_party, wallet_merchant_identity, fingerprint "
+// The columns InstrumentFromRow reads, shared by every SELECT.
+#define PI_INSTRUMENT_COLUMNS                                                                    \
+  " id, identity_id, type, enabled, holder_name, tags::text AS tags, address::text AS address, " \
+  " currency, (extract(epoch FROM created_at) * 1000000)::bigint AS created_us, "               \
+  " (extract(epoch FROM updated_at) * 1000000)::bigint AS updated_us, "                         \
+  " card_bin, card_last_four, card_brand, card_exp_month, card_exp_year, card_type, "           \
+  " card_issuer_country, card_issuer_name, card_security_code_check, card_address_check, "      \
+  " card_account_updater_enabled, card_network_token_enabled, "                                 \
+  " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, " \
+  " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "              \
+  " wallet_third_party, wallet_merchant_identity, fingerprint "
+
+constexpr char kFindSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
     "FROM payment_instruments WHERE application_id = $1 AND id = $2";
+
+// Every filter is optional ('' or NULL matches all); keyset pagination on (created_at, id).
+constexpr char kListSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
+    "FROM payment_instruments WHERE application_id = $1 "
+    " AND ($2 = '' OR identity_id = $2) AND ($3 = '' OR type = $3) "
+    " AND ($4 = '' OR fingerprint = $4) "
+    " AND ($5 = '' OR card_last_four = $5 OR bank_last_four = $5) "
+    " AND ($6 = '' OR card_bin = $6) "
+    " AND ($7::bigint IS NULL OR created_at >= "
+    "      'epoch'::timestamptz + $7::bigint * interval '1 microsecond') "
+    " AND ($8::bigint IS NULL OR created_at < "
+    "      'epoch'::timestamptz + $8::bigint * interval '1 microsecond') "
+    " AND ($9::bigint IS NULL OR (created_at, id) > "
+    "      ('epoch'::timestamptz + $9::bigint * interval '1 microsecond', $10::text)) "
+    "ORDER BY created_at, id LIMIT $11";
+
+#undef PI_INSTRUMENT_COLUMNS
 
 using Text = std::optional<std::string>;
 
@@ -181,7 +201,10 @@ WalletColumns ToColumns(const std::optional<domain::WalletDetails>& w) {
 }  // namespace
 
 std::vector<PreparedStatement> PgInstrumentRepository::Statements() {
-  return {{kInsert, kInsertSql}, {kFind, kFindSql}, {kLockActiveKey, kLockActiveKeySql}};
+  return {{kInsert, kInsertSql},
+          {kFind, kFindSql},
+          {kLockActiveKey, kLockActiveKeySql},
+          {kList, kListSql}};
 }
 
 void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone done) {
@@ -237,6 +260,45 @@ void PgInstrumentRepository::Find(std::string application_id, std::string id, Fi
     } else {
       std::move(done)(*std::move(found));
     }
+  });
+}
+
+void PgInstrumentRepository::List(std::string application_id, domain::InstrumentQuery query,
+                                  ListDone done) {
+  pool_.Submit([application_id = std::move(application_id), query = std::move(query),
+                done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
+    if (!session.ok()) return std::move(done)(session.status());
+    auto micros = [](const std::optional<absl::Time>& t) -> std::optional<long long> {
+      if (!t) return std::nullopt;
+      return static_cast<long long>(absl::ToUnixMicros(*t));
+    };
+    domain::InstrumentPage page;
+    absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      std::optional<absl::Time> after_time;
+      std::string after_id;
+      if (query.after) {
+        after_time = query.after->create_time;
+        after_id = query.after->id;
+      }
+      // One row more than the page tells whether another page follows.
+      pqxx::result rows = txn.exec_prepared(
+          kList, application_id, query.identity_id,
+          query.type ? std::string(domain::InstrumentTypeName(*query.type)) : std::string(),
+          query.fingerprint, query.last_four, query.bin, micros(query.created_after),
+          micros(query.created_before), micros(after_time), after_id, query.page_size + 1);
+      for (const pqxx::row& row : rows) {
+        if (static_cast<int>(page.instruments.size()) == query.page_size) {
+          const domain::Instrument& last = page.instruments.back();
+          page.next = domain::PageCursor{last.create_time, last.id};
+          break;
+        }
+        page.instruments.push_back(InstrumentFromRow(application_id, row));
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return std::move(done)(std::move(status));
+    std::move(done)(std::move(page));
   });
 }
 

@@ -20,6 +20,7 @@ class PgInstrumentRepository : public domain::InstrumentRepository {
 
   void Insert(domain::InstrumentRecord record, InsertDone done) override;
   void Find(std::string application_id, std::string id, FindDone done) override;
+  void List(std::string application_id, domain::InstrumentQuery query, ListDone done) override;
 
  private:
   PgWorkerPool& pool_;

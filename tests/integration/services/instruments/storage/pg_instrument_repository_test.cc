@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <set>
+#include <thread>
 #include <pqxx/pqxx>
 
 #include "absl/time/clock.h"
@@ -156,6 +158,83 @@ TEST_F(PgRepositoryTest, WalletReadsBackUnchanged) {
   absl::StatusOr<Instrument> found = Find(application_id_, expected.id);
   ASSERT_TRUE(found.ok()) << found.status();
   EXPECT_EQ(*found, expected);
+}
+
+// Keyset paging: rows inserted while a reader pages never make it skip or repeat a row that
+// existed when it started.
+TEST_F(PgRepositoryTest, PagingUnderConcurrentInsertsNeitherSkipsNorRepeats) {
+  std::set<std::string> before;
+  for (int i = 0; i < 25; ++i) {
+    InstrumentRecord record = Card(UniqueId("PI"));
+    record.instrument.create_time = absl::Now();
+    before.insert(record.instrument.id);
+    ASSERT_TRUE(Insert(std::move(record)).ok());
+  }
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    while (!stop) {
+      InstrumentRecord record = Card(UniqueId("PI"));
+      record.instrument.create_time = absl::Now();
+      Insert(std::move(record)).IgnoreError();
+    }
+  });
+  std::set<std::string> seen;
+  std::optional<domain::PageCursor> after;
+  for (;;) {
+    domain::InstrumentQuery query;
+    query.page_size = 4;
+    query.after = after;
+    query.identity_id = "IDowner";
+    std::promise<absl::StatusOr<domain::InstrumentPage>> done;
+    instruments_.List(application_id_, query, [&](absl::StatusOr<domain::InstrumentPage> p) {
+      done.set_value(std::move(p));
+    });
+    absl::StatusOr<domain::InstrumentPage> page = done.get_future().get();
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const Instrument& i : page->instruments) {
+      EXPECT_TRUE(seen.insert(i.id).second) << "repeated " << i.id;
+    }
+    if (!page->next || seen.size() > 400) break;
+    after = page->next;
+  }
+  stop = true;
+  writer.join();
+  for (const std::string& id : before) EXPECT_TRUE(seen.count(id)) << "skipped " << id;
+}
+
+TEST_F(PgRepositoryTest, ListFiltersByFingerprintLastFourAndBin) {
+  InstrumentRecord match = Card(UniqueId("PI"));
+  match.instrument.fingerprint = "FPRmatch";
+  InstrumentRecord other = Card(UniqueId("PI"));
+  other.instrument.fingerprint = "FPRother";
+  other.instrument.card->last_four = "1111";
+  std::string match_id = match.instrument.id;
+  ASSERT_TRUE(Insert(std::move(match)).ok());
+  ASSERT_TRUE(Insert(std::move(other)).ok());
+  auto list = [&](domain::InstrumentQuery query) {
+    std::promise<absl::StatusOr<domain::InstrumentPage>> done;
+    instruments_.List(application_id_, query, [&](absl::StatusOr<domain::InstrumentPage> p) {
+      done.set_value(std::move(p));
+    });
+    return done.get_future().get();
+  };
+  domain::InstrumentQuery by_fingerprint;
+  by_fingerprint.fingerprint = "FPRmatch";
+  auto page = list(by_fingerprint);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->instruments.size(), 1u);
+  EXPECT_EQ(page->instruments[0].id, match_id);
+  domain::InstrumentQuery by_last_four;
+  by_last_four.last_four = "8210";
+  by_last_four.bin = "520082";
+  page = list(by_last_four);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->instruments.size(), 1u);
+  EXPECT_EQ(page->instruments[0].id, match_id);
+  domain::InstrumentQuery another_application;
+  page = list(another_application);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->instruments.size(), 2u);
 }
 
 TEST_F(PgRepositoryTest, StoresCiphertextBytesExactly) {

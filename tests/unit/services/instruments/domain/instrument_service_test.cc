@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -125,6 +126,23 @@ class FakeRepository : public InstrumentRepository {
       return;
     }
     std::move(done)(it->second.instrument);
+  }
+
+  // Pages through the stored records in id order; filters by identity only.
+  void List(std::string application_id, InstrumentQuery query, ListDone done) override {
+    InstrumentPage page;
+    for (const auto& [id, record] : records_) {
+      const Instrument& i = record.instrument;
+      if (i.application_id != application_id) continue;
+      if (!query.identity_id.empty() && i.identity_id != query.identity_id) continue;
+      if (query.after && id <= query.after->id) continue;
+      if (static_cast<int>(page.instruments.size()) == query.page_size) {
+        page.next = PageCursor{page.instruments.back().create_time, page.instruments.back().id};
+        break;
+      }
+      page.instruments.push_back(i);
+    }
+    std::move(done)(std::move(page));
   }
 
   void FailInsertsWith(absl::Status status) { insert_status_ = std::move(status); }
@@ -410,6 +428,56 @@ TEST_F(InstrumentServiceTest, SecondRotationInARowFails) {
 
   EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(repository_.records(), IsEmpty());
+}
+
+TEST_F(InstrumentServiceTest, ListPagesThroughTheCallersInstrumentsOnly) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Create(MerchantOf("APone"), ValidCard()).ok());
+  ASSERT_TRUE(Create(MerchantOf("APtwo"), ValidCard()).ok());
+  auto list = [&](const ListRequest& request) {
+    std::optional<absl::StatusOr<InstrumentPage>> result;
+    service_.List(MerchantOf("APone"), request,
+                  [&](absl::StatusOr<InstrumentPage> r) { result = std::move(r); });
+    return *std::move(result);
+  };
+  ListRequest first;
+  first.page_size = 2;
+  absl::StatusOr<InstrumentPage> page = list(first);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->instruments.size(), 2u);
+  ASSERT_TRUE(page->next.has_value());
+  ListRequest second;
+  second.page_size = 2;
+  second.page_token = EncodePageToken(*page->next);
+  absl::StatusOr<InstrumentPage> rest = list(second);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->instruments.size(), 1u);
+  EXPECT_FALSE(rest->next.has_value());
+  EXPECT_EQ(rest->instruments[0].application_id, "APone");
+}
+
+TEST_F(InstrumentServiceTest, ListRejectsEveryBadFilterAtOnce) {
+  ListRequest bad;
+  bad.page_size = 101;
+  bad.page_token = "not-a-token";
+  bad.last_four = "12a4";
+  bad.bin = "4111";
+  std::optional<absl::StatusOr<InstrumentPage>> result;
+  service_.List(MerchantOf("APone"), bad,
+                [&](absl::StatusOr<InstrumentPage> r) { result = std::move(r); });
+  ASSERT_EQ(result->status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : common::FieldViolationsOf(result->status())) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("page_size", "page_token", "last_four", "bin"));
+}
+
+TEST(PageTokenTest, RoundTripsAndRejectsForgeries) {
+  PageCursor cursor{absl::FromUnixMicros(1750000000123456), "PIabc"};
+  EXPECT_EQ(DecodePageToken(EncodePageToken(cursor)), cursor);
+  EXPECT_FALSE(DecodePageToken("").has_value());
+  EXPECT_FALSE(DecodePageToken("!!!").has_value());
+  EXPECT_FALSE(DecodePageToken(absl::WebSafeBase64Escape("v2:1:PIabc")).has_value());
+  EXPECT_FALSE(DecodePageToken(absl::WebSafeBase64Escape("v1:x:PIabc")).has_value());
+  EXPECT_FALSE(DecodePageToken(absl::WebSafeBase64Escape("v1:1:")).has_value());
 }
 
 TEST_F(InstrumentServiceTest, EachCardGetsANewId) {

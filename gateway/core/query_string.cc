@@ -1,0 +1,56 @@
+#include "gateway/core/query_string.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+
+namespace pi::gateway::core {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = absl::ascii_tolower(static_cast<unsigned char>(c));
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+absl::StatusOr<std::string> Decode(absl::string_view part) {
+  std::string out;
+  out.reserve(part.size());
+  for (size_t i = 0; i < part.size(); ++i) {
+    if (part[i] == '+') {
+      out.push_back(' ');
+    } else if (part[i] == '%') {
+      if (i + 2 >= part.size()) {
+        return absl::InvalidArgumentError("the query string has a malformed % escape");
+      }
+      int high = HexValue(part[i + 1]);
+      int low = HexValue(part[i + 2]);
+      if (high < 0 || low < 0) {
+        return absl::InvalidArgumentError("the query string has a malformed % escape");
+      }
+      out.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    } else {
+      out.push_back(part[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<std::string, std::string>> ParseQueryString(absl::string_view query) {
+  std::map<std::string, std::string> params;
+  for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+    size_t eq = pair.find('=');
+    absl::StatusOr<std::string> name = Decode(pair.substr(0, eq));
+    absl::StatusOr<std::string> value =
+        Decode(eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
+    if (!name.ok()) return name.status();
+    if (!value.ok()) return value.status();
+    params.emplace(*std::move(name), *std::move(value));
+  }
+  return params;
+}
+
+}  // namespace pi::gateway::core
