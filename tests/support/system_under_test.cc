@@ -70,4 +70,11 @@ absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const st
   return system;
 }
 
+SystemUnderTest::~SystemUnderTest() {
+  server_.reset();   // kills pi-server if it still runs
+  gateway_.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
 }  // namespace pi::testing

@@ -1,7 +1,7 @@
 // The whole system for end-to-end tests: a fresh key file, an application with a Basic
 // credential, the real pi-server and pi-gateway binaries on loopback (ports picked by the
 // binaries and read back from port files), logs in a private directory. Destruction kills what is
-// still running. Not thread-safe.
+// still running and removes the directory (test keys and logs included). Not thread-safe.
 #ifndef PI_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
 #define PI_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
 
@@ -27,6 +27,7 @@ class SystemUnderTest {
   // `name` names the private directory. Fails when a binary does not start.
   static absl::StatusOr<std::unique_ptr<SystemUnderTest>> Start(const std::string& name,
                                                                 SystemOptions options);
+  ~SystemUnderTest();
 
   const std::string& dir() const { return dir_; }
   const std::string& basic_auth() const { return basic_auth_; }  // "Basic ..."

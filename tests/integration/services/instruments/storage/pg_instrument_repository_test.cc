@@ -346,6 +346,7 @@ TEST(MigratorTest, BadlyNamedFileIsRejected) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/first.sql") << "SELECT 1;";
   absl::StatusOr<MigrationResult> result = ApplyMigrations(pi::testing::TestDatabaseUrl(), dir);
+  std::filesystem::remove_all(dir);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
