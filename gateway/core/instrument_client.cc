@@ -57,6 +57,18 @@ void InstrumentClient::GetPaymentInstrument(const CallMetadata& metadata,
       metadata, std::move(request), std::move(done));
 }
 
+void InstrumentClient::UpdatePaymentInstrument(const CallMetadata& metadata,
+                                               v1::UpdatePaymentInstrumentRequest request,
+                                               Done<v1::PaymentInstrument> done) {
+  using Method = void (v1::PaymentInstrumentService::Stub::async_interface::*)(
+      grpc::ClientContext*, const v1::UpdatePaymentInstrumentRequest*, v1::PaymentInstrument*,
+      std::function<void(grpc::Status)>);
+  Call<v1::UpdatePaymentInstrumentRequest, v1::PaymentInstrument>(
+      static_cast<Method>(
+          &v1::PaymentInstrumentService::Stub::async_interface::UpdatePaymentInstrument),
+      metadata, std::move(request), std::move(done));
+}
+
 void InstrumentClient::ListPaymentInstruments(const CallMetadata& metadata,
                                               v1::ListPaymentInstrumentsRequest request,
                                               Done<v1::ListPaymentInstrumentsResponse> done) {

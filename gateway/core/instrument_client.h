@@ -34,6 +34,9 @@ class InstrumentClient {
                                Done<v1::PaymentInstrument> done);
   void GetPaymentInstrument(const CallMetadata& metadata, v1::GetPaymentInstrumentRequest request,
                             Done<v1::PaymentInstrument> done);
+  void UpdatePaymentInstrument(const CallMetadata& metadata,
+                               v1::UpdatePaymentInstrumentRequest request,
+                               Done<v1::PaymentInstrument> done);
   void ListPaymentInstruments(const CallMetadata& metadata,
                               v1::ListPaymentInstrumentsRequest request,
                               Done<v1::ListPaymentInstrumentsResponse> done);

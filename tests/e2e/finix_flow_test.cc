@@ -341,6 +341,47 @@ TEST_F(FinixFlowTest, ListRejectsBadFiltersWithFinixFieldNames) {
   EXPECT_EQ(fields, (std::set<std::string>{"limit", "last_four", "after_cursor"}));
 }
 
+TEST_F(FinixFlowTest, PutDisablesAndReenablesAndStaysReadable) {
+  HttpReply created = Post("/payment_instruments", CardBody().dump());
+  ASSERT_EQ(created.status, 201);
+  std::string path = "/payment_instruments/" + nlohmann::json::parse(created.body)["id"].get<std::string>();
+  std::map<std::string, std::string> headers = {{"Authorization", sys->basic_auth()},
+                                                {"Content-Type", "application/json"}};
+  auto put = [&](const std::string& body) {
+    auto reply = HttpCall(sys->http_port(), "PUT", path, body, headers);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply : HttpReply{};
+  };
+  HttpReply disabled = put(R"({"enabled": false, "name": "Renamed", "tags": {"k": "v"}})");
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  nlohmann::json body = nlohmann::json::parse(disabled.body);
+  EXPECT_EQ(body["enabled"], false);
+  EXPECT_EQ(body["disabled_code"], "DISABLED_BY_REQUEST");
+  EXPECT_EQ(body["name"], "Renamed");
+  EXPECT_EQ(body["tags"], nlohmann::json({{"k", "v"}}));
+  HttpReply fetched = Get(path);
+  ASSERT_EQ(fetched.status, 200) << "a disabled instrument stays readable";
+  EXPECT_EQ(nlohmann::json::parse(fetched.body)["enabled"], false);
+
+  HttpReply enabled = put(R"({"enabled": true})");
+  ASSERT_EQ(enabled.status, 200);
+  nlohmann::json after = nlohmann::json::parse(enabled.body);
+  EXPECT_EQ(after["enabled"], true);
+  EXPECT_FALSE(after.contains("disabled_code"));
+  EXPECT_EQ(after["name"], "Renamed");
+
+  auto errors = ExpectFinixError(put(R"({"address": {"region": "Cal", "country": "US"}})"), 422);
+  std::set<std::string> fields;
+  for (const auto& e : errors) fields.insert(e["field"].get<std::string>());
+  EXPECT_EQ(fields, (std::set<std::string>{"address.region", "address.country"}));
+  EXPECT_EQ(ExpectFinixError(put("{}"), 422)[0]["field"], "body");
+  EXPECT_EQ(ExpectFinixError(put(R"({"enabled": "no"})"), 422)[0]["field"], "enabled");
+  auto missing = HttpCall(sys->http_port(), "PUT", "/payment_instruments/PInotthere",
+                          R"({"enabled": false})", headers);
+  ASSERT_TRUE(missing.ok());
+  ExpectFinixError(*missing, 404);
+}
+
 TEST_F(FinixFlowTest, GrpcHealthSaysServing) {
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sys->grpc_port()),
                                      grpc::InsecureChannelCredentials());

@@ -103,6 +103,36 @@ class FinixHandlers {
         });
   }
 
+  void Update(const Exchange& exchange, server::Responder respond) const {
+    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    const std::string& id = exchange.params.at("id");
+    absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
+    if (!body.ok()) {
+      return respond(FinixErrorResponse(
+          status::bad_request, {{"BAD_REQUEST", std::string(body.status().message()), ""}},
+          exchange, options_));
+    }
+    std::vector<core::ShapeError> shape_errors;
+    v1::UpdatePaymentInstrumentRequest request = ParseUpdatePaymentInstrument(*body, shape_errors);
+    if (!shape_errors.empty()) return respond(RenderShapeErrors(shape_errors, exchange, options_));
+    if (id.size() > kMaxIdLength) {
+      return respond(FinixErrorResponse(status::not_found,
+                                        {{"NOT_FOUND", "payment instrument not found", ""}},
+                                        exchange, options_));
+    }
+    request.mutable_payment_instrument()->set_name(absl::StrCat("paymentInstruments/", id));
+    auto reply_context = ReplyContext(exchange);
+    client_.UpdatePaymentInstrument(
+        Metadata(exchange), std::move(request),
+        [this, reply_context, respond](const grpc::Status& s, v1::PaymentInstrument&& updated) {
+          if (!s.ok()) {
+            return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
+          }
+          respond(JsonResponse(status::ok, RenderPaymentInstrument(updated, options_),
+                               *reply_context));
+        });
+  }
+
   // GET /payment_instruments?limit=&after_cursor=&owner_identity_id=&type=&fingerprint=
   //                           &last_four=&bin=
   void List(const Exchange& exchange, server::Responder respond) const {
@@ -203,6 +233,8 @@ void RegisterFinixRoutes(server::Router& router, core::InstrumentClient& client,
              [handlers](const Exchange& e, server::Responder r) { handlers->Create(e, std::move(r)); });
   router.Add(http::verb::get, collection,
              [handlers](const Exchange& e, server::Responder r) { handlers->List(e, std::move(r)); });
+  router.Add(http::verb::put, absl::StrCat(collection, "/{id}"),
+             [handlers](const Exchange& e, server::Responder r) { handlers->Update(e, std::move(r)); });
   router.Add(http::verb::get, absl::StrCat(collection, "/{id}"),
              [handlers](const Exchange& e, server::Responder r) { handlers->Get(e, std::move(r)); });
 }

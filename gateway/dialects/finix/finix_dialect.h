@@ -1,6 +1,8 @@
 // The Finix dialect's routes, mounted at FinixOptions::prefix:
 //   POST {prefix}/payment_instruments        -> CreatePaymentInstrument (201)
 //   GET  {prefix}/payment_instruments/{id}   -> GetPaymentInstrument (200)
+//   PUT  {prefix}/payment_instruments/{id}   -> UpdatePaymentInstrument (200): enabled, name,
+//        tags, address
 //   GET  {prefix}/payment_instruments        -> ListPaymentInstruments (200): limit, after_cursor,
 //        owner_identity_id, type, fingerprint, last_four, bin
 // Handlers check content negotiation (Accept must allow JSON: 406 otherwise; `application/json`

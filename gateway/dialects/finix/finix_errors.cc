@@ -52,6 +52,7 @@ constexpr std::pair<absl::string_view, absl::string_view> kFieldPrefixes[] = {
     {"payment_instrument.", ""},
     {"name", "id"},
     {"page_size", "limit"},
+    {"update_mask", "body"},
     {"page_token", "after_cursor"},
     {"identity", "owner_identity_id"},
 };

@@ -105,4 +105,29 @@ v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
   return request;
 }
 
+v1::UpdatePaymentInstrumentRequest ParseUpdatePaymentInstrument(
+    const nlohmann::json& json, std::vector<core::ShapeError>& errors) {
+  v1::UpdatePaymentInstrumentRequest request;
+  v1::PaymentInstrument* out = request.mutable_payment_instrument();
+  auto* mask = request.mutable_update_mask();
+  core::JsonReader body(json, "", errors);
+  if (auto v = body.Boolean("enabled")) {
+    out->set_enabled(*v);
+    mask->add_paths("enabled");
+  }
+  if (auto v = body.String("name")) {
+    out->set_holder_name(*v);
+    mask->add_paths("holder_name");
+  }
+  if (auto v = body.StringMap("tags")) {
+    out->mutable_tags()->insert(v->begin(), v->end());
+    mask->add_paths("tags");
+  }
+  if (json.contains("address")) {
+    ReadAddress(body, out);  // absent from the result when null: the address is removed
+    mask->add_paths("address");
+  }
+  return request;
+}
+
 }  // namespace pi::gateway::finix

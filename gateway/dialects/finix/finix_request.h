@@ -19,6 +19,11 @@ namespace v1 = ::payments::instruments::v1;
 v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
     const nlohmann::json& body, std::vector<core::ShapeError>& errors);
 
+// Maps a `PUT /payment_instruments/{id}` body (`enabled`, `name`, `tags`, `address`; `address`:
+// null removes it) to an update of exactly the fields present.
+v1::UpdatePaymentInstrumentRequest ParseUpdatePaymentInstrument(
+    const nlohmann::json& body, std::vector<core::ShapeError>& errors);
+
 }  // namespace pi::gateway::finix
 
 #endif  // PI_GATEWAY_DIALECTS_FINIX_FINIX_REQUEST_H_

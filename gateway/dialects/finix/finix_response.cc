@@ -102,6 +102,10 @@ nlohmann::ordered_json RenderPaymentInstrument(const v1::PaymentInstrument& inst
       {"tags", instrument.tags()},
   };
   if (!instrument.fingerprint().empty()) out["fingerprint"] = instrument.fingerprint();
+  if (!instrument.disabled_code().empty()) {
+    out["disabled_code"] = instrument.disabled_code();
+    out["disabled_message"] = instrument.disabled_message();
+  }
   if (instrument.has_card()) {
     const v1::Card& card = instrument.card();
     out["bin"] = card.bin();

@@ -100,9 +100,24 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::ListPaymentInstruments(
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::UpdatePaymentInstrument(
-    grpc::CallbackServerContext* context, const v1::UpdatePaymentInstrumentRequest*,
-    v1::PaymentInstrument*) {
-  return NotYetImplemented(context, "UpdatePaymentInstrument");
+    grpc::CallbackServerContext* context, const v1::UpdatePaymentInstrumentRequest* request,
+    v1::PaymentInstrument* response) {
+  return Authenticated(
+      context, "UpdatePaymentInstrument",
+      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+        std::string id = InstrumentIdFromName(request->payment_instrument().name());
+        if (id.empty() || id.size() > domain::kMaxIdLength) {
+          return rpc->Finish(common::InvalidFields(
+              {{"payment_instrument.name", "must be paymentInstruments/{id}"}}));
+        }
+        absl::StatusOr<domain::InstrumentUpdate> update = ToInstrumentUpdate(*request);
+        if (!update.ok()) return rpc->Finish(update.status());
+        instruments_.Update(caller, std::move(id), *std::move(update),
+                            [rpc, response](absl::StatusOr<domain::Instrument> updated) {
+                              if (updated.ok()) ToProto(*updated, response);
+                              rpc->Finish(updated.status());
+                            });
+      });
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateToken(

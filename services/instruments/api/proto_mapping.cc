@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/match.h"
+#include "services/common/error.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -234,6 +235,8 @@ void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out) {
   out->set_identity(instrument.identity_id);
   out->set_application(instrument.application_id);
   out->set_enabled(instrument.enabled);
+  out->set_disabled_code(instrument.disabled_code);
+  out->set_disabled_message(instrument.disabled_message);
   out->set_holder_name(instrument.holder_name);
   out->mutable_tags()->insert(instrument.tags.begin(), instrument.tags.end());
   if (instrument.address) ToProto(*instrument.address, out->mutable_address());
@@ -276,6 +279,36 @@ void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out) {
   }
   *out->mutable_create_time() = ToTimestamp(instrument.create_time);
   *out->mutable_update_time() = ToTimestamp(instrument.update_time);
+}
+
+absl::StatusOr<domain::InstrumentUpdate> ToInstrumentUpdate(
+    const v1::UpdatePaymentInstrumentRequest& request) {
+  const v1::PaymentInstrument& in = request.payment_instrument();
+  domain::InstrumentUpdate update;
+  std::vector<common::FieldViolation> violations;
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "enabled") {
+      update.enabled = in.enabled();
+    } else if (path == "holder_name") {
+      update.holder_name = in.holder_name();
+    } else if (path == "tags") {
+      update.tags = std::map<std::string, std::string>(in.tags().begin(), in.tags().end());
+    } else if (path == "address") {
+      update.address = in.has_address() ? std::optional<domain::Address>(ToDomain(in.address()))
+                                        : std::nullopt;
+    } else if (path == "card.expiration_month") {
+      update.expiration_month = in.card().expiration_month();
+    } else if (path == "card.expiration_year") {
+      update.expiration_year = in.card().expiration_year();
+    } else {
+      violations.push_back({"update_mask", absl::StrCat("cannot update '", path,
+                                                        "': enabled, holder_name, tags, address, "
+                                                        "card.expiration_month, "
+                                                        "card.expiration_year")});
+    }
+  }
+  if (!violations.empty()) return common::InvalidFields(violations);
+  return update;
 }
 
 domain::ListRequest ToListRequest(const v1::ListPaymentInstrumentsRequest& request) {

@@ -4,6 +4,8 @@
 #define PI_SERVICES_INSTRUMENTS_API_PROTO_MAPPING_H_
 
 #include <string>
+
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 #include "payments/instruments/v1/payment_instrument_service.pb.h"
@@ -12,6 +14,7 @@
 #include "services/instruments/domain/card_validation.h"
 #include "services/instruments/domain/instrument.h"
 #include "services/instruments/domain/instrument_query.h"
+#include "services/instruments/domain/instrument_update.h"
 #include "services/instruments/domain/wallet_validation.h"
 
 namespace pi::instruments::api {
@@ -28,6 +31,10 @@ domain::NewWallet ToNewWallet(const v1::CreatePaymentInstrumentRequest& request)
 void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out);
 
 v1::CardBrand ToProto(domain::CardBrand brand);
+
+// The update in `request`'s field mask, or INVALID_ARGUMENT for unknown mask paths.
+absl::StatusOr<domain::InstrumentUpdate> ToInstrumentUpdate(
+    const v1::UpdatePaymentInstrumentRequest& request);
 
 // The list request in domain terms (not yet validated).
 domain::ListRequest ToListRequest(const v1::ListPaymentInstrumentsRequest& request);

@@ -113,6 +113,9 @@ struct Instrument {
   std::string identity_id;     // ID...
   InstrumentType type = InstrumentType::kPaymentCard;
   bool enabled = true;
+  // Set while disabled: why (e.g. DISABLED_BY_REQUEST) and a human message.
+  std::string disabled_code;
+  std::string disabled_message;
   std::string holder_name;
   std::map<std::string, std::string> tags;
   std::optional<Address> address;

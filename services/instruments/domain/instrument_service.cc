@@ -140,6 +140,21 @@ void InstrumentService::Get(const Caller& caller, std::string id, Done done) {
   deps_.repository.Find(caller.application_id, std::move(id), std::move(done));
 }
 
+void InstrumentService::Update(const Caller& caller, std::string id, InstrumentUpdate update,
+                               Done done) {
+  if (update.empty()) {
+    return std::move(done)(
+        common::InvalidFields({{"update_mask", "names no field to change"}}));
+  }
+  absl::Time now = deps_.clock();
+  deps_.repository.Update(
+      caller.application_id, std::move(id),
+      [update = std::move(update), now](Instrument& instrument) {
+        return ApplyUpdate(update, now, instrument);
+      },
+      std::move(done));
+}
+
 void InstrumentService::List(const Caller& caller, const ListRequest& request, ListDone done) {
   absl::StatusOr<InstrumentQuery> query = ToInstrumentQuery(request);
   if (!query.ok()) return std::move(done)(query.status());

@@ -22,6 +22,7 @@
 #include "services/instruments/domain/bin_table.h"
 #include "services/instruments/domain/caller.h"
 #include "services/instruments/domain/card_validation.h"
+#include "services/instruments/domain/instrument_update.h"
 #include "services/instruments/domain/ports.h"
 #include "services/instruments/domain/verifier.h"
 #include "services/instruments/domain/wallet_validation.h"
@@ -54,6 +55,9 @@ class InstrumentService {
 
   // The masked instrument `id`, if it belongs to `caller`'s application.
   void Get(const Caller& caller, std::string id, Done done);
+
+  // Applies `update` (re-validated) to `caller`'s instrument `id`; see instrument_update.h.
+  void Update(const Caller& caller, std::string id, InstrumentUpdate update, Done done);
 
   using ListDone = InstrumentRepository::ListDone;
   // A page of `caller`'s application's instruments; INVALID_ARGUMENT for bad filters or tokens.

@@ -5,6 +5,7 @@
 #define PI_SERVICES_INSTRUMENTS_DOMAIN_PORTS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -94,6 +95,13 @@ class InstrumentRepository {
   virtual void Find(std::string application_id, std::string id, FindDone done) = 0;
   // One page of the application's instruments matching `query`, in (create_time, id) order.
   virtual void List(std::string application_id, InstrumentQuery query, ListDone done) = 0;
+
+  // Reads instrument `id` locked for update, calls `mutate` on it and, when that succeeds,
+  // writes the changed masked fields back, all in one transaction; answers with the result.
+  // NOT_FOUND for a missing instrument; `mutate`'s error otherwise, with nothing written.
+  using Mutation = std::function<absl::Status(Instrument&)>;
+  virtual void Update(std::string application_id, std::string id, Mutation mutate,
+                      FindDone done) = 0;
 };
 
 }  // namespace pi::instruments::domain

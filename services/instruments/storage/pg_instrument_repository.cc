@@ -17,6 +17,8 @@ constexpr char kInsert[] = "instrument_insert";
 constexpr char kFind[] = "instrument_find";
 constexpr char kLockActiveKey[] = "instrument_lock_active_key";
 constexpr char kList[] = "instrument_list";
+constexpr char kFindForUpdate[] = "instrument_find_for_update";
+constexpr char kUpdate[] = "instrument_update";
 
 // A row may only be written under the application's active data key. FOR SHARE makes a rotation
 // (which updates that key row) wait for this insert to commit, and makes an insert that started
@@ -52,10 +54,13 @@ constexpr char kInsertSql[] =
   " card_account_updater_enabled, card_network_token_enabled, "                                 \
   " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, " \
   " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "              \
-  " wallet_third_party, wallet_merchant_identity, fingerprint "
+  " wallet_third_party, wallet_merchant_identity, fingerprint, disabled_code, disabled_message "
 
 constexpr char kFindSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
     "FROM payment_instruments WHERE application_id = $1 AND id = $2";
+
+constexpr char kFindForUpdateSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
+    "FROM payment_instruments WHERE application_id = $1 AND id = $2 FOR UPDATE";
 
 // Every filter is optional ('' or NULL matches all); keyset pagination on (created_at, id).
 constexpr char kListSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
@@ -73,6 +78,14 @@ constexpr char kListSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
     "ORDER BY created_at, id LIMIT $11";
 
 #undef PI_INSTRUMENT_COLUMNS
+
+// Only the fields UpdatePaymentInstrument may change.
+constexpr char kUpdateSql[] =
+    "UPDATE payment_instruments SET enabled = $3, disabled_code = $4, disabled_message = $5, "
+    " holder_name = $6, tags = $7::jsonb, address = $8::jsonb, card_exp_month = $9, "
+    " card_exp_year = $10, "
+    " updated_at = 'epoch'::timestamptz + $11::bigint * interval '1 microsecond' "
+    "WHERE application_id = $1 AND id = $2";
 
 using Text = std::optional<std::string>;
 
@@ -107,6 +120,8 @@ Instrument InstrumentFromRow(const std::string& application_id, const pqxx::row&
   if (!row["address"].is_null()) out.address = AddressFromJson(Str(row, "address"));
   out.currency = Str(row, "currency");
   out.fingerprint = Str(row, "fingerprint");
+  out.disabled_code = Str(row, "disabled_code");
+  out.disabled_message = Str(row, "disabled_message");
   out.create_time = absl::FromUnixMicros(row["created_us"].as<long long>());
   out.update_time = absl::FromUnixMicros(row["updated_us"].as<long long>());
   if (!row["card_bin"].is_null()) {
@@ -204,7 +219,9 @@ std::vector<PreparedStatement> PgInstrumentRepository::Statements() {
   return {{kInsert, kInsertSql},
           {kFind, kFindSql},
           {kLockActiveKey, kLockActiveKeySql},
-          {kList, kListSql}};
+          {kList, kListSql},
+          {kFindForUpdate, kFindForUpdateSql},
+          {kUpdate, kUpdateSql}};
 }
 
 void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone done) {
@@ -260,6 +277,44 @@ void PgInstrumentRepository::Find(std::string application_id, std::string id, Fi
     } else {
       std::move(done)(*std::move(found));
     }
+  });
+}
+
+void PgInstrumentRepository::Update(std::string application_id, std::string id, Mutation mutate,
+                                    FindDone done) {
+  pool_.Submit([application_id = std::move(application_id), id = std::move(id),
+                mutate = std::move(mutate),
+                done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
+    if (!session.ok()) return std::move(done)(session.status());
+    std::optional<Instrument> updated;
+    absl::Status status = RunPg(**session, [&](pqxx::connection& c) -> absl::Status {
+      pqxx::work txn(c);
+      pqxx::result rows = txn.exec_prepared(kFindForUpdate, application_id, id);
+      if (rows.empty()) {
+        return common::MakeError(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+                                 "payment instrument not found");
+      }
+      Instrument instrument = InstrumentFromRow(application_id, rows[0]);
+      if (absl::Status s = mutate(instrument); !s.ok()) return s;  // rolls back
+      auto nullable = [](const std::string& v) -> Text {
+        return v.empty() ? std::nullopt : Text(v);
+      };
+      std::optional<int> month, year;
+      if (instrument.card) {
+        month = instrument.card->expiration_month;
+        year = instrument.card->expiration_year;
+      }
+      txn.exec_prepared(kUpdate, application_id, id, instrument.enabled,
+                        nullable(instrument.disabled_code), nullable(instrument.disabled_message),
+                        instrument.holder_name, nlohmann::json(instrument.tags).dump(),
+                        AddressToJson(instrument.address), month, year,
+                        static_cast<long long>(absl::ToUnixMicros(instrument.update_time)));
+      txn.commit();
+      updated = std::move(instrument);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return std::move(done)(std::move(status));
+    std::move(done)(*std::move(updated));
   });
 }
 

@@ -21,6 +21,8 @@ class PgInstrumentRepository : public domain::InstrumentRepository {
   void Insert(domain::InstrumentRecord record, InsertDone done) override;
   void Find(std::string application_id, std::string id, FindDone done) override;
   void List(std::string application_id, domain::InstrumentQuery query, ListDone done) override;
+  void Update(std::string application_id, std::string id, Mutation mutate,
+              FindDone done) override;
 
  private:
   PgWorkerPool& pool_;

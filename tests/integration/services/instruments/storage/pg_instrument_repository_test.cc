@@ -237,6 +237,43 @@ TEST_F(PgRepositoryTest, ListFiltersByFingerprintLastFourAndBin) {
   EXPECT_EQ(page->instruments.size(), 2u);
 }
 
+TEST_F(PgRepositoryTest, UpdateWritesTheMutationAndFailedMutationsWriteNothing) {
+  InstrumentRecord record = Card(UniqueId("PI"));
+  std::string id = record.instrument.id;
+  ASSERT_TRUE(Insert(std::move(record)).ok());
+  auto update = [&](const std::string& application, domain::InstrumentRepository::Mutation m) {
+    std::promise<absl::StatusOr<Instrument>> done;
+    instruments_.Update(application, id, std::move(m),
+                        [&](absl::StatusOr<Instrument> r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  };
+  absl::StatusOr<Instrument> updated = update(application_id_, [](Instrument& i) {
+    i.enabled = false;
+    i.disabled_code = "DISABLED_BY_REQUEST";
+    i.disabled_message = "why";
+    i.holder_name = "Renamed";
+    i.address.reset();
+    i.card->expiration_month = 3;
+    i.update_time = absl::FromUnixMicros(1800000000000000);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  absl::StatusOr<Instrument> found = Find(application_id_, id);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(*found, *updated);
+  EXPECT_EQ(found->disabled_code, "DISABLED_BY_REQUEST");
+  EXPECT_FALSE(found->address.has_value());
+
+  absl::StatusOr<Instrument> refused = update(application_id_, [](Instrument& i) {
+    i.holder_name = "Not written";
+    return absl::InvalidArgumentError("no");
+  });
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Find(application_id_, id)->holder_name, "Renamed");
+  EXPECT_EQ(update("APsomeoneelse", [](Instrument&) { return absl::OkStatus(); }).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(PgRepositoryTest, StoresCiphertextBytesExactly) {
   InstrumentRecord record = Card(UniqueId("PI"));
   std::string id = record.instrument.id;

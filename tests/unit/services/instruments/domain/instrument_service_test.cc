@@ -145,6 +145,18 @@ class FakeRepository : public InstrumentRepository {
     std::move(done)(std::move(page));
   }
 
+  void Update(std::string application_id, std::string id, Mutation mutate,
+              FindDone done) override {
+    auto it = records_.find(id);
+    if (it == records_.end() || it->second.instrument.application_id != application_id) {
+      return std::move(done)(absl::NotFoundError("instrument not found"));
+    }
+    Instrument copy = it->second.instrument;
+    if (absl::Status s = mutate(copy); !s.ok()) return std::move(done)(s);
+    it->second.instrument = copy;
+    std::move(done)(copy);
+  }
+
   void FailInsertsWith(absl::Status status) { insert_status_ = std::move(status); }
   void SetActiveKeyVersion(uint32_t version) { active_key_version_ = version; }
   const std::map<std::string, InstrumentRecord>& records() const { return records_; }
@@ -468,6 +480,20 @@ TEST_F(InstrumentServiceTest, ListRejectsEveryBadFilterAtOnce) {
   std::vector<std::string> fields;
   for (const auto& v : common::FieldViolationsOf(result->status())) fields.push_back(v.field);
   EXPECT_THAT(fields, ::testing::UnorderedElementsAre("page_size", "page_token", "last_four", "bin"));
+}
+
+TEST_F(InstrumentServiceTest, UpdateDisablesOnlyTheCallersInstrument) {
+  absl::StatusOr<Instrument> created = Create(MerchantOf("APone"), ValidCard());
+  ASSERT_TRUE(created.ok());
+  std::optional<absl::StatusOr<Instrument>> result;
+  service_.Update(MerchantOf("APtwo"), created->id, {.enabled = false},
+                  [&](absl::StatusOr<Instrument> r) { result = std::move(r); });
+  EXPECT_EQ(result->status().code(), absl::StatusCode::kNotFound);
+  service_.Update(MerchantOf("APone"), created->id, {.enabled = false},
+                  [&](absl::StatusOr<Instrument> r) { result = std::move(r); });
+  ASSERT_TRUE(result->ok()) << result->status();
+  EXPECT_FALSE((*result)->enabled);
+  EXPECT_FALSE(repository_.records().at(created->id).instrument.enabled);
 }
 
 TEST(PageTokenTest, RoundTripsAndRejectsForgeries) {
