@@ -76,15 +76,27 @@ TEST(ApplyUpdateTest, EveryBadFieldIsReportedAtOnce) {
                                                    "payment_instrument.card.expiration_month"));
 }
 
+// GCC 12 at -O2 reports -Wmaybe-uninitialized inside std::string for the fully initialised
+// std::optional<MaskedBankAccount> below (a known false positive); silenced for this test only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 TEST(ApplyUpdateTest, OnlyCardsHaveAnExpiryAndAnEmptyUpdateIsRefused) {
   Instrument bank;
-  bank.bank_account.emplace();
+  bank.type = InstrumentType::kBankAccount;
+  bank.bank_account = MaskedBankAccount{.masked_account_number = "XXXXX6789",
+                                        .last_four = "6789",
+                                        .routing_number = "021000021",
+                                        .institution_number = "",
+                                        .transit_number = "",
+                                        .account_type = BankAccountType::kChecking,
+                                        .country = "USA"};
   EXPECT_THAT(Fields(ApplyUpdate({.expiration_year = 2031}, Now(), bank)),
               UnorderedElementsAre("payment_instrument.card"));
   Instrument card = Card();
   EXPECT_THAT(Fields(ApplyUpdate({}, Now(), card)),
               UnorderedElementsAre("payment_instrument.update_mask"));
 }
+#pragma GCC diagnostic pop
 
 }  // namespace
 }  // namespace pi::instruments::domain
