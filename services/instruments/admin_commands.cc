@@ -21,24 +21,20 @@
 #endif
 
 namespace pi::instruments {
-namespace {
-
-int Fail(absl::string_view command, const absl::Status& status) {
+int ReportFailure(absl::string_view command, const absl::Status& status) {
   std::cerr << "pi-server " << command << ": " << status.message() << "\n";
   return absl::IsInvalidArgument(status) ? 2 : 1;
 }
 
-}  // namespace
-
 int RunMigrate(const std::vector<std::string>& args, char** env) {
   absl::StatusOr<Settings> s = Settings::Parse({"database_url", "migrations_dir"}, args, env);
-  if (!s.ok()) return Fail("migrate", s.status());
+  if (!s.ok()) return ReportFailure("migrate", s.status());
   std::string url = s->Get("database_url");
-  if (url.empty()) return Fail("migrate", absl::InvalidArgumentError("database_url: required"));
+  if (url.empty()) return ReportFailure("migrate", absl::InvalidArgumentError("database_url: required"));
   absl::StatusOr<storage::MigrationResult> result = storage::ApplyMigrations(
       url, s->Get("migrations_dir", PI_DEFAULT_MIGRATIONS_DIR),
       [](const std::string& name) { std::cerr << "applied " << name << "\n"; });
-  if (!result.ok()) return Fail("migrate", result.status());
+  if (!result.ok()) return ReportFailure("migrate", result.status());
   std::cout << nlohmann::json{{"applied", result->applied},
                               {"schema_version", result->current_version}}
                    .dump()
@@ -48,12 +44,12 @@ int RunMigrate(const std::vector<std::string>& args, char** env) {
 
 int RunCreateApplication(const std::vector<std::string>& args, char** env) {
   absl::StatusOr<Settings> s = Settings::Parse({"database_url", "name", "role"}, args, env);
-  if (!s.ok()) return Fail("create-application", s.status());
+  if (!s.ok()) return ReportFailure("create-application", s.status());
   std::string url = s->Get("database_url");
   std::string name = s->Get("name");
   std::optional<domain::Role> role = domain::RoleFromName(s->Get("role", "merchant"));
   if (url.empty() || name.empty() || name.size() > 200 || !role) {
-    return Fail("create-application",
+    return ReportFailure("create-application",
                 absl::InvalidArgumentError("needs --database_url, --name (1..200 characters) and "
                                            "optionally --role=merchant|publishable|processor|admin"));
   }
@@ -62,7 +58,7 @@ int RunCreateApplication(const std::vector<std::string>& args, char** env) {
   storage::NewApplication application{ids.NewId("AP"), name, ids.NewId("US"), *role,
                                       crypto::HashCredentialSecret(secret.Reveal())};
   if (absl::Status status = storage::CreateApplication(url, application); !status.ok()) {
-    return Fail("create-application", status);
+    return ReportFailure("create-application", status);
   }
   std::cout << nlohmann::json{{"application_id", application.application_id},
                               {"credential_id", application.credential_id},
@@ -75,19 +71,19 @@ int RunCreateApplication(const std::vector<std::string>& args, char** env) {
 
 int RunKeygen(const std::vector<std::string>& args, char** env) {
   absl::StatusOr<Settings> s = Settings::Parse({"out"}, args, env);
-  if (!s.ok()) return Fail("keygen", s.status());
+  if (!s.ok()) return ReportFailure("keygen", s.status());
   std::string path = s->Get("out");
-  if (path.empty()) return Fail("keygen", absl::InvalidArgumentError("--out=PATH is required"));
+  if (path.empty()) return ReportFailure("keygen", absl::InvalidArgumentError("--out=PATH is required"));
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
-    return Fail("keygen", absl::FailedPreconditionError(
+    return ReportFailure("keygen", absl::FailedPreconditionError(
                               absl::StrCat("cannot create ", path, ": ", std::strerror(errno))));
   }
   common::Secret contents = crypto::KeyRing::GenerateKeyFile();
   bool ok = ::write(fd, contents.Reveal().data(), contents.size()) ==
             static_cast<ssize_t>(contents.size());
   ok = (::close(fd) == 0) && ok;
-  if (!ok) return Fail("keygen", absl::InternalError(absl::StrCat("cannot write ", path)));
+  if (!ok) return ReportFailure("keygen", absl::InternalError(absl::StrCat("cannot write ", path)));
   return 0;
 }
 

@@ -6,7 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
 namespace pi::instruments {
+
+// Reports `status` of `command` on stderr; returns the exit code (2 for bad arguments, else 1).
+int ReportFailure(absl::string_view command, const absl::Status& status);
 
 // migrate --database_url=... [--migrations_dir=...]
 int RunMigrate(const std::vector<std::string>& args, char** env);

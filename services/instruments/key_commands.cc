@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/settings.h"
+#include "services/instruments/admin_commands.h"
 #include "services/instruments/admin/key_rotation.h"
 #include "services/instruments/admin/progress_bar.h"
 #include "services/instruments/crypto/key_provider.h"
@@ -18,11 +19,6 @@
 
 namespace pi::instruments {
 namespace {
-
-int Fail(const std::string& command, const absl::Status& status) {
-  std::cerr << "pi-server " << command << ": " << status.message() << "\n";
-  return absl::IsInvalidArgument(status) ? 2 : 1;
-}
 
 // Everything a key command may need, loaded from its settings. The ring lives on the heap: the
 // provider refers to it, and the context is moved when returned.
@@ -67,7 +63,7 @@ absl::StatusOr<uint32_t> VersionSetting(const common::Settings& settings) {
 
 int KekAdd(const std::vector<std::string>& args, char** env) {
   auto context = Load({"key_file"}, args, env, /*needs_ring=*/true, /*needs_database=*/false);
-  if (!context.ok()) return Fail("kek-add", context.status());
+  if (!context.ok()) return ReportFailure("kek-add", context.status());
   uint32_t version = context->ring->versions().back() + 1;
   std::string path = context->settings.Get("key_file");
   int fd = ::open(path.c_str(), O_WRONLY | O_APPEND);
@@ -75,22 +71,22 @@ int KekAdd(const std::vector<std::string>& args, char** env) {
   bool ok = fd >= 0 && ::write(fd, line.Reveal().data(), line.size()) ==
                            static_cast<ssize_t>(line.size());
   if (fd >= 0) ok = (::close(fd) == 0) && ok;
-  if (!ok) return Fail("kek-add", absl::InternalError(absl::StrCat("cannot append to ", path)));
+  if (!ok) return ReportFailure("kek-add", absl::InternalError(absl::StrCat("cannot append to ", path)));
   std::cout << nlohmann::json{{"added_kek_version", version}}.dump() << "\n";
   return 0;
 }
 
 int KekActivate(const std::vector<std::string>& args, char** env) {
   auto context = Load({"key_file", "database_url", "version"}, args, env, true, true);
-  if (!context.ok()) return Fail("kek-activate", context.status());
+  if (!context.ok()) return ReportFailure("kek-activate", context.status());
   absl::StatusOr<uint32_t> version = VersionSetting(context->settings);
-  if (!version.ok()) return Fail("kek-activate", version.status());
+  if (!version.ok()) return ReportFailure("kek-activate", version.status());
   if (!context->provider->HasVersion(*version)) {
-    return Fail("kek-activate", absl::FailedPreconditionError(absl::StrCat(
+    return ReportFailure("kek-activate", absl::FailedPreconditionError(absl::StrCat(
                                     "KEK version ", *version, " is not in the key file")));
   }
   if (absl::Status s = context->keys->SetActiveKek(*version); !s.ok()) {
-    return Fail("kek-activate", s);
+    return ReportFailure("kek-activate", s);
   }
   std::cout << nlohmann::json{{"active_kek_version", *version}}.dump() << "\n";
   return 0;
@@ -98,24 +94,24 @@ int KekActivate(const std::vector<std::string>& args, char** env) {
 
 int RewrapDeks(const std::vector<std::string>& args, char** env) {
   auto context = Load({"key_file", "database_url"}, args, env, true, true);
-  if (!context.ok()) return Fail("rewrap-deks", context.status());
+  if (!context.ok()) return ReportFailure("rewrap-deks", context.status());
   admin::ProgressBar bar("rewrapping data keys");
   absl::StatusOr<int> rewrapped = admin::RewrapDataKeys(
       *context->keys, *context->provider, [&](int64_t done, int64_t total) {
         bar.Update(done, total);
       });
   bar.Finish();
-  if (!rewrapped.ok()) return Fail("rewrap-deks", rewrapped.status());
+  if (!rewrapped.ok()) return ReportFailure("rewrap-deks", rewrapped.status());
   std::cout << nlohmann::json{{"rewrapped_data_keys", *rewrapped}}.dump() << "\n";
   return 0;
 }
 
 int KekRetire(const std::vector<std::string>& args, char** env) {
   auto context = Load({"database_url", "version"}, args, env, false, true);
-  if (!context.ok()) return Fail("kek-retire", context.status());
+  if (!context.ok()) return ReportFailure("kek-retire", context.status());
   absl::StatusOr<uint32_t> version = VersionSetting(context->settings);
-  if (!version.ok()) return Fail("kek-retire", version.status());
-  if (absl::Status s = context->keys->SetMinKek(*version); !s.ok()) return Fail("kek-retire", s);
+  if (!version.ok()) return ReportFailure("kek-retire", version.status());
+  if (absl::Status s = context->keys->SetMinKek(*version); !s.ok()) return ReportFailure("kek-retire", s);
   std::cout << nlohmann::json{{"min_kek_version", *version}}.dump() << "\n";
   return 0;
 }
@@ -124,20 +120,20 @@ int Reencrypt(const std::string& command, const std::vector<std::string>& args, 
               bool rotate_first) {
   auto context = Load({"key_file", "database_url", "application", "batch_size"}, args, env,
                       true, true);
-  if (!context.ok()) return Fail(command, context.status());
+  if (!context.ok()) return ReportFailure(command, context.status());
   std::string application = context->settings.Get("application");
   int batch_size = 500;
   std::vector<std::string> problems;
   context->settings.GetInt("batch_size", 1, 100000, batch_size, problems);
   if (application.empty() || !problems.empty()) {
-    return Fail(command, absl::InvalidArgumentError(
+    return ReportFailure(command, absl::InvalidArgumentError(
                              "needs --application=AP... and optionally --batch_size=1..100000"));
   }
   nlohmann::json out = {{"application_id", application}};
   if (rotate_first) {
     absl::StatusOr<uint32_t> version =
         admin::RotateDataKey(*context->keys, *context->provider, application);
-    if (!version.ok()) return Fail(command, version.status());
+    if (!version.ok()) return ReportFailure(command, version.status());
     out["active_data_key_version"] = *version;
   }
   admin::ProgressBar bar("re-encrypting rows");
@@ -145,7 +141,7 @@ int Reencrypt(const std::string& command, const std::vector<std::string>& args, 
       *context->keys, *context->provider, application, batch_size,
       [&](int64_t done, int64_t total) { bar.Update(done, total); });
   bar.Finish();
-  if (!result.ok()) return Fail(command, result.status());
+  if (!result.ok()) return ReportFailure(command, result.status());
   out["reencrypted_rows"] = result->rows;
   out["retired_data_key_versions"] = result->retired_versions;
   std::cout << out.dump() << "\n";

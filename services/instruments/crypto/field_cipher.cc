@@ -1,6 +1,7 @@
 #include "services/instruments/crypto/field_cipher.h"
 
 #include "services/instruments/crypto/aes_gcm.h"
+#include "services/instruments/crypto/byte_encoding.h"
 #include "services/instruments/crypto/public_random.h"
 
 namespace pi::instruments::crypto {
@@ -8,15 +9,6 @@ namespace {
 
 constexpr char kFormatVersion = 0x01;
 constexpr size_t kHeaderSize = 1 + 4;
-
-void AppendU32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
-}
-
-void AppendLengthPrefixed(std::string& out, absl::string_view part) {
-  AppendU32(out, static_cast<uint32_t>(part.size()));
-  out.append(part.data(), part.size());
-}
 
 std::string Aad(absl::string_view header, const domain::SealContext& context) {
   std::string aad(header.data(), header.size());

@@ -7,6 +7,7 @@
 #include "services/common/error.h"
 #include "services/common/json_log.h"
 #include "services/instruments/crypto/aes_gcm.h"
+#include "services/instruments/crypto/byte_encoding.h"
 #include "services/instruments/crypto/field_cipher.h"
 
 namespace pi::instruments::crypto {
@@ -30,13 +31,8 @@ absl::Status KekMissing(uint32_t version) {
 
 std::string DataKeyContext(absl::string_view application_id, uint32_t version) {
   std::string context;
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    context.push_back(static_cast<char>((application_id.size() >> shift) & 0xff));
-  }
-  context.append(application_id.data(), application_id.size());
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    context.push_back(static_cast<char>((version >> shift) & 0xff));
-  }
+  AppendLengthPrefixed(context, application_id);
+  AppendU32(context, version);
   return context;
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/instruments/crypto/public_random.h"
@@ -22,26 +21,12 @@ std::string Base62Encode(absl::string_view bytes) {
   size_t width = static_cast<size_t>(std::ceil(bytes.size() * 8 / std::log2(62.0)));
   std::string digits;
   digits.reserve(width);
-  if (bytes.size() <= 16) {
-    // Up to 128 bits fit one integer: divide it directly.
-    Uint128 number = 0;
-    for (unsigned char b : bytes) number = (number << 8) | b;
-    while (number != 0) {
-      digits.push_back(kAlphabet[static_cast<size_t>(number % 62)]);
-      number /= 62;
-    }
-  } else {
-    // Longer inputs: long division of the big-endian byte string by 62.
-    std::vector<unsigned char> number(bytes.begin(), bytes.end());
-    while (std::any_of(number.begin(), number.end(), [](unsigned char b) { return b != 0; })) {
-      unsigned remainder = 0;
-      for (unsigned char& b : number) {
-        unsigned acc = (remainder << 8) | b;
-        b = static_cast<unsigned char>(acc / 62);
-        remainder = acc % 62;
-      }
-      digits.push_back(kAlphabet[remainder]);
-    }
+  if (bytes.size() > 16) std::abort();  // every caller passes 128 bits at most
+  Uint128 number = 0;
+  for (unsigned char b : bytes) number = (number << 8) | b;
+  while (number != 0) {
+    digits.push_back(kAlphabet[static_cast<size_t>(number % 62)]);
+    number /= 62;
   }
   while (digits.size() < width) digits.push_back('0');
   std::reverse(digits.begin(), digits.end());

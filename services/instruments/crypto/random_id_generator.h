@@ -10,8 +10,8 @@
 
 namespace pi::instruments::crypto {
 
-// Base62 of `bytes` read as a big-endian number, left-padded with '0' to the width that
-// 8 * bytes.size() bits need (22 characters for 16 bytes).
+// Base62 of `bytes` (at most 16) read as a big-endian number, left-padded with '0' to the width
+// that 8 * bytes.size() bits need (22 characters for 16 bytes).
 std::string Base62Encode(absl::string_view bytes);
 
 class RandomIdGenerator : public domain::IdGenerator {

@@ -30,7 +30,21 @@ constexpr char kAddEncryptionsSql[] =
     "UPDATE data_keys SET encryptions = encryptions + $3 WHERE application_id = $1 AND "
     "version = $2";
 
-crypto::WrappedDataKey KeyFromRow(const std::string& application_id, const pqxx::row& row) {
+absl::StatusOr<crypto::ActiveKeyLookup> LookupActive(pqxx::transaction_base& txn,
+                                                     const std::string& application_id) {
+  pqxx::result rows = txn.exec_prepared(kFindActive, application_id);
+  if (rows.empty()) return absl::FailedPreconditionError("key_state is empty: run migrations");
+  crypto::ActiveKeyLookup lookup;
+  lookup.active_kek_version = rows[0]["active_kek_version"].as<uint32_t>();
+  lookup.min_kek_version = rows[0]["min_kek_version"].as<uint32_t>();
+  if (!rows[0]["version"].is_null()) lookup.active = WrappedDataKeyFromRow(application_id, rows[0]);
+  return lookup;
+}
+
+}  // namespace
+
+crypto::WrappedDataKey WrappedDataKeyFromRow(const std::string& application_id,
+                                             const pqxx::row& row) {
   crypto::WrappedDataKey key;
   key.application_id = application_id;
   key.version = row["version"].as<uint32_t>();
@@ -40,19 +54,6 @@ crypto::WrappedDataKey KeyFromRow(const std::string& application_id, const pqxx:
   key.encryptions = row["encryptions"].as<int64_t>();
   return key;
 }
-
-absl::StatusOr<crypto::ActiveKeyLookup> LookupActive(pqxx::transaction_base& txn,
-                                                     const std::string& application_id) {
-  pqxx::result rows = txn.exec_prepared(kFindActive, application_id);
-  if (rows.empty()) return absl::FailedPreconditionError("key_state is empty: run migrations");
-  crypto::ActiveKeyLookup lookup;
-  lookup.active_kek_version = rows[0]["active_kek_version"].as<uint32_t>();
-  lookup.min_kek_version = rows[0]["min_kek_version"].as<uint32_t>();
-  if (!rows[0]["version"].is_null()) lookup.active = KeyFromRow(application_id, rows[0]);
-  return lookup;
-}
-
-}  // namespace
 
 std::string DataKeyStateName(crypto::DataKeyState state) {
   switch (state) {
@@ -105,7 +106,7 @@ void PgDataKeyRepository::Find(std::string application_id, uint32_t version,
       pqxx::read_transaction txn(c);
       pqxx::result rows = txn.exec_prepared(kFind, application_id, version);
       if (!rows.empty()) {
-        found.emplace(KeyFromRow(application_id, rows[0]),
+        found.emplace(WrappedDataKeyFromRow(application_id, rows[0]),
                       rows[0]["min_kek_version"].as<uint32_t>());
       }
       return absl::OkStatus();

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include <pqxx/row>
+
 #include "services/instruments/crypto/data_key_store.h"
 #include "services/instruments/storage/pg_worker_pool.h"
 
@@ -26,6 +28,11 @@ class PgDataKeyRepository : public crypto::DataKeyStore {
  private:
   PgWorkerPool& pool_;
 };
+
+// A data_keys row (columns version, wrapped_key, kek_version, state, encryptions) of
+// `application_id`.
+crypto::WrappedDataKey WrappedDataKeyFromRow(const std::string& application_id,
+                                             const pqxx::row& row);
 
 // "active", "decrypt_only", "retired" and back; unknown text reads as retired (never usable).
 std::string DataKeyStateName(crypto::DataKeyState state);

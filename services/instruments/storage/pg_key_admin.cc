@@ -9,17 +9,6 @@
 namespace pi::instruments::storage {
 namespace {
 
-crypto::WrappedDataKey KeyFromRow(const pqxx::row& row) {
-  crypto::WrappedDataKey key;
-  key.application_id = row["application_id"].as<std::string>();
-  key.version = row["version"].as<uint32_t>();
-  key.wrapped_key = pqxx::binarystring(row["wrapped_key"]).str();
-  key.kek_version = row["kek_version"].as<uint32_t>();
-  key.state = DataKeyStateFromName(row["state"].as<std::string>());
-  key.encryptions = row["encryptions"].as<int64_t>();
-  return key;
-}
-
 // Runs `fn` and turns libpqxx exceptions into Status.
 template <typename T, typename Fn>
 absl::StatusOr<T> Guarded(Fn&& fn) {
@@ -101,7 +90,7 @@ absl::StatusOr<std::vector<crypto::WrappedDataKey>> PgKeyAdmin::ListDataKeys(
                               *application_id)
             : txn.exec("SELECT * FROM data_keys ORDER BY application_id, version");
     std::vector<crypto::WrappedDataKey> keys;
-    for (const pqxx::row& row : rows) keys.push_back(KeyFromRow(row));
+    for (const pqxx::row& row : rows) keys.push_back(WrappedDataKeyFromRow(row["application_id"].as<std::string>(), row));
     return keys;
   });
 }
