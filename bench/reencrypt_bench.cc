@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <future>
 
+#include <pqxx/pqxx>
+
 #include <benchmark/benchmark.h>
 
 #include "absl/strings/escaping.h"
@@ -18,6 +20,7 @@
 #include "services/instruments/domain/instrument_service.h"
 #include "services/instruments/storage/migrator.h"
 #include "services/instruments/storage/pg_admin_store.h"
+#include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/storage/pg_data_key_repository.h"
 #include "services/instruments/storage/pg_instrument_repository.h"
 
@@ -42,6 +45,7 @@ void BM_ReencryptRows(benchmark::State& state) {
   crypto::FileKeyProvider provider(ring);
   std::vector<storage::PreparedStatement> statements = storage::PgInstrumentRepository::Statements();
   for (auto& s : storage::PgDataKeyRepository::Statements()) statements.push_back(s);
+  for (auto& s : storage::PgAuditLog::Statements()) statements.push_back(s);
   storage::PgWorkerPool pool({url, 4, 100000, statements});
   storage::PgInstrumentRepository repository(pool);
   storage::PgDataKeyRepository data_keys(pool);
@@ -50,15 +54,25 @@ void BM_ReencryptRows(benchmark::State& state) {
   crypto::RandomIdGenerator ids;
   domain::BinTable bins;
   domain::SandboxVerifier verifier;
-  domain::InstrumentService service(
-      {repository, manager, fingerprinter, ids, bins, verifier, [] { return absl::Now(); }});
+  storage::PgAuditLog audit(pool);
+  domain::InstrumentService service({repository, manager, manager, audit, fingerprinter, ids,
+                                     bins, verifier, [] { return absl::Now(); }});
 
   for (auto _ : state) {
     state.PauseTiming();
     std::string app = ids.NewId("AP");
-    storage::CreateApplication(url, {app, "bench", ids.NewId("US"), domain::Role::kMerchant,
-                                     std::string(32, 'h')})
+    storage::CreateApplication(url, {app, "bench", rows},
+                               {ids.NewId("US"), app, domain::CredentialKind::kBasic,
+                                domain::Role::kMerchant, std::string(32, 'h')})
         .IgnoreError();
+    {
+      pqxx::connection c(url);
+      pqxx::work txn(c);
+      txn.exec_params("INSERT INTO identities (application_id, id, created_at, updated_at) "
+                      "VALUES ($1, 'IDbench', now(), now())",
+                      app);
+      txn.commit();
+    }
     std::vector<std::future<void>> created;
     for (int i = 0; i < rows; ++i) {
       auto done = std::make_shared<std::promise<void>>();
@@ -68,7 +82,7 @@ void BM_ReencryptRows(benchmark::State& state) {
       card.number = common::Secret(std::string("4111111111111111"));
       card.expiration_month = 12;
       card.expiration_year = 2040;
-      service.CreateCard({app, "USbench", domain::Role::kMerchant}, std::move(card),
+      service.CreateCard({app, "USbench", domain::Role::kMerchant, "", ""}, std::move(card),
                          [done](absl::StatusOr<domain::Instrument>) { done->set_value(); });
     }
     for (auto& f : created) f.wait();

@@ -45,7 +45,16 @@ if [[ ! -s $data/demo-application.json ]]; then
   (umask 077; "$server" create-application --database_url="$url" --name=demo \
      >"$data/demo-application.json")
 fi
-read -r credential secret < <(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["credential_id"], d["secret"])' "$data/demo-application.json")
+read -r application credential secret < <(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["application_id"], d["credential_id"], d["secret"])' "$data/demo-application.json")
+# One credential of every other scheme, for trying each vendor's authentication.
+if [[ ! -s $data/demo-credentials.json ]]; then
+  (umask 077
+   for spec in "--kind=api_key" "--kind=publishable" "--kind=jwt_hs256" "--kind=basic --role=processor"; do
+     # shellcheck disable=SC2086  # spec holds two flags on purpose
+     "$server" create-credential --database_url="$url" --application="$application" \
+       --key_file="$data/keys.txt" $spec
+   done >"$data/demo-credentials.json.tmp" && mv "$data/demo-credentials.json.tmp" "$data/demo-credentials.json")
+fi
 
 grpc_port=$(pick_port "${PI_RUN_GRPC_PORT:-50051}")
 http_port=$(pick_port "${PI_RUN_HTTP_PORT:-8080}")
@@ -61,6 +70,19 @@ PI_GRPC_TARGET="127.0.0.1:$grpc_port" PI_HTTP_ADDRESS="127.0.0.1:$http_port" \
 gateway_pid=$!
 for _ in $(seq 100); do [[ -s $data/http.port ]] && break; sleep 0.1; done
 [[ -s $data/http.port ]] || { echo "pi-gateway did not start; see $data/pi-gateway.log" >&2; exit 1; }
+# A demo identity to own instruments (Finix POST /identities), made once.
+if [[ ! -s $data/demo-identity.json ]]; then
+  /usr/bin/python3 - "$http_port" "$credential:$secret" >"$data/demo-identity.json" <<'PY'
+import base64, json, sys, urllib.request
+port, userpass = sys.argv[1], sys.argv[2]
+body = json.dumps({"entity": {"first_name": "Amy", "last_name": "White"}}).encode()
+req = urllib.request.Request(f"http://127.0.0.1:{port}/identities", data=body, method="POST",
+    headers={"Content-Type": "application/json",
+             "Authorization": "Basic " + base64.b64encode(userpass.encode()).decode()})
+print(json.dumps(json.load(urllib.request.urlopen(req))))
+PY
+fi
+identity=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$data/demo-identity.json")
 
 cat <<MSG
 
@@ -69,11 +91,14 @@ PaymentInstrumentService is up (Ctrl-C stops it).
   gRPC (reflection)     localhost:$grpc_port
   PostgreSQL            psql "$url"
   demo credentials      $credential:$secret   (also in .data/demo-application.json)
+  other schemes         .data/demo-credentials.json (API key, publishable key, JWT signing
+                        key, processor); shown once, keep them private
+  demo identity         $identity
 
 Try:
   curl -u $credential:$secret http://localhost:$http_port/payment_instruments \\
     -H 'Content-Type: application/json' \\
-    -d '{"type":"PAYMENT_CARD","identity":"IDdemo","number":"4111111111111111","expiration_month":12,"expiration_year":2030,"security_code":"123","name":"Amy White"}'
+    -d '{"type":"PAYMENT_CARD","identity":"$identity","number":"4111111111111111","expiration_month":12,"expiration_year":2030,"security_code":"123","name":"Amy White"}'
   grpcurl -plaintext localhost:$grpc_port grpc.health.v1.Health/Check
 
 MSG

@@ -81,4 +81,25 @@ void InstrumentClient::ListPaymentInstruments(const CallMetadata& metadata,
       metadata, std::move(request), std::move(done));
 }
 
+void InstrumentClient::CreateIdentity(const CallMetadata& metadata,
+                                      v1::CreateIdentityRequest request,
+                                      Done<v1::Identity> done) {
+  using Method = void (v1::PaymentInstrumentService::Stub::async_interface::*)(
+      grpc::ClientContext*, const v1::CreateIdentityRequest*, v1::Identity*,
+      std::function<void(grpc::Status)>);
+  Call<v1::CreateIdentityRequest, v1::Identity>(
+      static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::CreateIdentity),
+      metadata, std::move(request), std::move(done));
+}
+
+void InstrumentClient::GetIdentity(const CallMetadata& metadata, v1::GetIdentityRequest request,
+                                   Done<v1::Identity> done) {
+  using Method = void (v1::PaymentInstrumentService::Stub::async_interface::*)(
+      grpc::ClientContext*, const v1::GetIdentityRequest*, v1::Identity*,
+      std::function<void(grpc::Status)>);
+  Call<v1::GetIdentityRequest, v1::Identity>(
+      static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::GetIdentity),
+      metadata, std::move(request), std::move(done));
+}
+
 }  // namespace pi::gateway::core

@@ -40,6 +40,10 @@ class InstrumentClient {
   void ListPaymentInstruments(const CallMetadata& metadata,
                               v1::ListPaymentInstrumentsRequest request,
                               Done<v1::ListPaymentInstrumentsResponse> done);
+  void CreateIdentity(const CallMetadata& metadata, v1::CreateIdentityRequest request,
+                      Done<v1::Identity> done);
+  void GetIdentity(const CallMetadata& metadata, v1::GetIdentityRequest request,
+                   Done<v1::Identity> done);
 
  private:
   template <typename Request, typename Response, typename Method>

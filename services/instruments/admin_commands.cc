@@ -9,6 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/instruments/crypto/customer_jwt.h"
 #include "services/instruments/crypto/key_ring.h"
 #include "services/instruments/crypto/random_id_generator.h"
 #include "services/instruments/crypto/secret_hash.h"
@@ -42,30 +45,126 @@ int RunMigrate(const std::vector<std::string>& args, char** env) {
   return 0;
 }
 
-int RunCreateApplication(const std::vector<std::string>& args, char** env) {
-  absl::StatusOr<Settings> s = Settings::Parse({"database_url", "name", "role"}, args, env);
-  if (!s.ok()) return ReportFailure("create-application", s.status());
-  std::string url = s->Get("database_url");
-  std::string name = s->Get("name");
-  std::optional<domain::Role> role = domain::RoleFromName(s->Get("role", "merchant"));
-  if (url.empty() || name.empty() || name.size() > 200 || !role) {
-    return ReportFailure("create-application",
-                absl::InvalidArgumentError("needs --database_url, --name (1..200 characters) and "
-                                           "optionally --role=merchant|publishable|processor|admin"));
+namespace {
+
+// A credential to create and what to print about it. The printed secret exists only here.
+struct IssuedCredential {
+  storage::NewCredential record;
+  nlohmann::json printed;
+};
+
+// The id prefix of each kind's credentials.
+absl::string_view IdPrefix(domain::CredentialKind kind) {
+  switch (kind) {
+    case domain::CredentialKind::kBasic: return "US";
+    case domain::CredentialKind::kApiKey: return "SK";
+    case domain::CredentialKind::kPublishable: return "PK";
+    case domain::CredentialKind::kJwtHs256: return "JK";
+  }
+  return "US";
+}
+
+// Builds a new credential of `kind` for `application_id` from the settings `kind`, `role` and
+// `key_file`, generating its secret. INVALID_ARGUMENT for a role the kind cannot carry.
+absl::StatusOr<IssuedCredential> IssueCredential(const Settings& s,
+                                                 const std::string& application_id) {
+  std::optional<domain::CredentialKind> kind =
+      domain::CredentialKindFromName(s.Get("kind", "basic"));
+  if (!kind) {
+    return absl::InvalidArgumentError("kind: basic, api_key, publishable or jwt_hs256");
+  }
+  std::optional<domain::Role> role;
+  if (*kind == domain::CredentialKind::kPublishable) {
+    role = domain::Role::kPublishable;
+  } else if (*kind == domain::CredentialKind::kJwtHs256) {
+    role = domain::Role::kCustomer;
+  } else {
+    role = domain::RoleFromName(s.Get("role", "merchant"));
+    if (!role || *role == domain::Role::kPublishable || *role == domain::Role::kCustomer) {
+      return absl::InvalidArgumentError("role: merchant, processor or admin for this kind");
+    }
   }
   crypto::RandomIdGenerator ids;
-  common::Secret secret = crypto::GenerateCredentialSecret();
-  storage::NewApplication application{ids.NewId("AP"), name, ids.NewId("US"), *role,
-                                      crypto::HashCredentialSecret(secret.Reveal())};
-  if (absl::Status status = storage::CreateApplication(url, application); !status.ok()) {
-    return ReportFailure("create-application", status);
+  IssuedCredential issued;
+  issued.record = {ids.NewId(IdPrefix(*kind)), application_id, *kind, *role, ""};
+  const std::string& id = issued.record.credential_id;
+  issued.printed = {{"credential_id", id},
+                    {"kind", std::string(domain::CredentialKindName(*kind))},
+                    {"role", std::string(domain::RoleName(*role))}};
+  if (*kind == domain::CredentialKind::kJwtHs256) {
+    absl::StatusOr<crypto::KeyRing> ring = crypto::KeyRing::Load(s.Get("key_file"));
+    if (!ring.ok()) return absl::InvalidArgumentError(absl::StrCat("key_file: ", ring.status().message()));
+    crypto::CustomerJwtVerifier jwt(ring->fingerprint_master_key());
+    common::Secret key = jwt.SigningKey(application_id, id);
+    issued.printed["signing_key"] = absl::WebSafeBase64Escape(key.Reveal());
+    issued.printed["authorization"] = "Bearer <HS256 JWT with kid, sub, aud, exp>";
+    return issued;
   }
-  std::cout << nlohmann::json{{"application_id", application.application_id},
-                              {"credential_id", application.credential_id},
-                              {"role", std::string(domain::RoleName(*role))},
-                              {"secret", std::string(secret.Reveal())}}
-                   .dump()
-            << "\n";
+  common::Secret secret = crypto::GenerateCredentialSecret();
+  issued.record.secret_hash = crypto::HashCredentialSecret(secret.Reveal());
+  if (*kind == domain::CredentialKind::kBasic) {
+    issued.printed["secret"] = std::string(secret.Reveal());
+    issued.printed["authorization"] =
+        absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat(id, ":", secret.Reveal())));
+  } else {
+    std::string key = absl::StrCat(id, "_", secret.Reveal());
+    issued.printed["key"] = key;
+    issued.printed["authorization"] = absl::StrCat("Bearer ", key);
+  }
+  return issued;
+}
+
+}  // namespace
+
+int RunCreateApplication(const std::vector<std::string>& args, char** env) {
+  constexpr absl::string_view kCommand = "create-application";
+  absl::StatusOr<Settings> s = Settings::Parse(
+      {"database_url", "name", "role", "kind", "key_file", "max_instruments_per_identity"}, args,
+      env);
+  if (!s.ok()) return ReportFailure(kCommand, s.status());
+  std::string url = s->Get("database_url");
+  std::string name = s->Get("name");
+  int max_instruments = 10;
+  std::vector<std::string> problems;
+  s->GetInt("max_instruments_per_identity", 1, 1000000, max_instruments, problems);
+  if (url.empty() || name.empty() || name.size() > 200 || !problems.empty()) {
+    return ReportFailure(kCommand, absl::InvalidArgumentError(
+                                       "needs --database_url, --name (1..200 characters) and "
+                                       "optionally --max_instruments_per_identity=1..1000000, "
+                                       "--kind and --role (see create-credential)"));
+  }
+  crypto::RandomIdGenerator ids;
+  storage::NewApplication application{ids.NewId("AP"), name, max_instruments};
+  absl::StatusOr<IssuedCredential> credential = IssueCredential(*s, application.application_id);
+  if (!credential.ok()) return ReportFailure(kCommand, credential.status());
+  if (absl::Status status = storage::CreateApplication(url, application, credential->record);
+      !status.ok()) {
+    return ReportFailure(kCommand, status);
+  }
+  credential->printed["application_id"] = application.application_id;
+  credential->printed["max_instruments_per_identity"] = max_instruments;
+  std::cout << credential->printed.dump() << "\n";
+  return 0;
+}
+
+int RunCreateCredential(const std::vector<std::string>& args, char** env) {
+  constexpr absl::string_view kCommand = "create-credential";
+  absl::StatusOr<Settings> s = Settings::Parse(
+      {"database_url", "application", "role", "kind", "key_file"}, args, env);
+  if (!s.ok()) return ReportFailure(kCommand, s.status());
+  std::string url = s->Get("database_url");
+  std::string application = s->Get("application");
+  if (url.empty() || application.empty()) {
+    return ReportFailure(kCommand, absl::InvalidArgumentError(
+                                       "needs --database_url, --application=AP... and --kind"));
+  }
+  absl::StatusOr<IssuedCredential> credential = IssueCredential(*s, application);
+  if (!credential.ok()) return ReportFailure(kCommand, credential.status());
+  if (absl::Status status = storage::CreateCredential(url, credential->record); !status.ok()) {
+    return ReportFailure(kCommand, status);
+  }
+  credential->printed["application_id"] = application;
+  std::cout << credential->printed.dump() << "\n";
   return 0;
 }
 

@@ -16,9 +16,17 @@ int ReportFailure(absl::string_view command, const absl::Status& status);
 
 // migrate --database_url=... [--migrations_dir=...]
 int RunMigrate(const std::vector<std::string>& args, char** env);
-// create-application --database_url=... --name=... [--role=merchant]
-// Prints {"application_id", "credential_id", "secret"}: the secret is shown this once only.
+// create-application --database_url=... --name=... [--role=merchant] [--kind=basic]
+//                    [--max_instruments_per_identity=10] [--key_file=... for kind jwt_hs256]
+// Creates an application and its first credential; prints the credential as
+// create-credential does, plus "application_id". Secrets are shown this once only.
 int RunCreateApplication(const std::vector<std::string>& args, char** env);
+// create-credential --database_url=... --application=AP... --kind=basic|api_key|publishable|
+//                   jwt_hs256 [--role=merchant|processor|admin] [--key_file=... for jwt_hs256]
+// Prints {"credential_id", "kind", "role", "authorization" (the header value to send) and
+// "secret" (basic), "key" (api_key, publishable) or "signing_key" (jwt_hs256, base64url)}.
+// Publishable keys always have the publishable role, JWT keys the customer role.
+int RunCreateCredential(const std::vector<std::string>& args, char** env);
 // keygen --out=PATH: writes a new key file (mode 0600); refuses to overwrite.
 int RunKeygen(const std::vector<std::string>& args, char** env);
 

@@ -15,6 +15,7 @@
 #include "services/instruments/admin/progress_bar.h"
 #include "services/instruments/crypto/key_provider.h"
 #include "services/instruments/crypto/key_ring.h"
+#include "services/instruments/storage/pg_admin_store.h"
 #include "services/instruments/storage/pg_key_admin.h"
 
 namespace pi::instruments {
@@ -148,9 +149,8 @@ int Reencrypt(const std::string& command, const std::vector<std::string>& args, 
   return 0;
 }
 
-}  // namespace
-
-int RunKeyCommand(const std::string& command, const std::vector<std::string>& args, char** env) {
+int RunKeyCommandUnaudited(const std::string& command, const std::vector<std::string>& args,
+                           char** env) {
   if (command == "kek-add") return KekAdd(args, env);
   if (command == "kek-activate") return KekActivate(args, env);
   if (command == "rewrap-deks") return RewrapDeks(args, env);
@@ -158,6 +158,34 @@ int RunKeyCommand(const std::string& command, const std::vector<std::string>& ar
   if (command == "rotate-dek") return Reencrypt(command, args, env, /*rotate_first=*/true);
   if (command == "reencrypt") return Reencrypt(command, args, env, /*rotate_first=*/false);
   return -1;
+}
+
+// Records a key command and its outcome in the audit trail when it names a database (kek-add
+// may only touch the key file).
+void AuditKeyCommand(const std::string& command, const std::vector<std::string>& args,
+                     char** env, int exit_code) {
+  absl::StatusOr<common::Settings> settings = common::Settings::Parse(
+      {"key_file", "database_url", "version", "application", "batch_size"}, args, env);
+  if (!settings.ok() || settings->Get("database_url").empty()) return;
+  std::string application = settings->Get("application");
+  std::string resource =
+      application.empty() ? absl::StrCat("kek:", settings->Get("version")) : application;
+  absl::Status recorded = storage::AppendAuditEvent(
+      settings->Get("database_url"),
+      {application, "admin-cli", absl::StrCat("key.", command), resource,
+       exit_code == 0 ? "OK" : absl::StrCat("EXIT_", exit_code), ""});
+  if (!recorded.ok()) {
+    std::cerr << "pi-server " << command << ": audit event not recorded: " << recorded.message()
+              << "\n";
+  }
+}
+
+}  // namespace
+
+int RunKeyCommand(const std::string& command, const std::vector<std::string>& args, char** env) {
+  int code = RunKeyCommandUnaudited(command, args, env);
+  if (code >= 0) AuditKeyCommand(command, args, env, code);
+  return code;
 }
 
 }  // namespace pi::instruments

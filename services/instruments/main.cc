@@ -23,6 +23,7 @@
 #include "services/instruments/key_commands.h"
 #include "services/instruments/api/health_handler.h"
 #include "services/instruments/api/payment_instrument_handler.h"
+#include "services/instruments/crypto/customer_jwt.h"
 #include "services/instruments/crypto/fingerprinter.h"
 #include "services/instruments/crypto/key_manager.h"
 #include "services/instruments/crypto/key_provider.h"
@@ -32,7 +33,9 @@
 #include "services/instruments/crypto/random_id_generator.h"
 #include "services/instruments/crypto/secret_hash.h"
 #include "services/instruments/server_config.h"
+#include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/storage/pg_credential_repository.h"
+#include "services/instruments/storage/pg_identity_repository.h"
 #include "services/instruments/storage/pg_data_key_repository.h"
 #include "services/instruments/storage/pg_health_probe.h"
 #include "services/instruments/storage/pg_instrument_repository.h"
@@ -49,7 +52,11 @@ constexpr absl::Duration kEncryptionCountFlushInterval = absl::Seconds(10);
 constexpr char kUsage[] =
     "usage: pi-server [serve] [--name=value ...]\n"
     "       pi-server migrate --database_url=URL [--migrations_dir=DIR]\n"
-    "       pi-server create-application --database_url=URL --name=NAME [--role=ROLE]\n"
+    "       pi-server create-application --database_url=URL --name=NAME [--kind=KIND]\n"
+    "                 [--role=ROLE] [--max_instruments_per_identity=N] [--key_file=F]\n"
+    "       pi-server create-credential --database_url=URL --application=AP --kind=KIND\n"
+    "                 [--role=ROLE] [--key_file=F]   (KIND: basic, api_key, publishable,\n"
+    "                 jwt_hs256; ROLE: merchant, processor, admin)\n"
     "       pi-server keygen --out=PATH\n"
     "       pi-server kek-add --key_file=F | kek-activate --version=N | rewrap-deks |\n"
     "                 kek-retire --version=N | rotate-dek --application=AP |\n"
@@ -100,11 +107,15 @@ int Serve(const std::vector<std::string>& args) {
   std::vector<storage::PreparedStatement> statements = storage::PgInstrumentRepository::Statements();
   for (auto& s : storage::PgCredentialRepository::Statements()) statements.push_back(s);
   for (auto& s : storage::PgDataKeyRepository::Statements()) statements.push_back(s);
+  for (auto& s : storage::PgIdentityRepository::Statements()) statements.push_back(s);
+  for (auto& s : storage::PgAuditLog::Statements()) statements.push_back(s);
   storage::PgWorkerPool pool({config->database_url, config->db_workers,
                               static_cast<size_t>(config->db_queue), std::move(statements)});
   storage::PgInstrumentRepository instrument_repository(pool);
   storage::PgCredentialRepository credential_repository(pool);
   storage::PgDataKeyRepository data_key_repository(pool);
+  storage::PgIdentityRepository identity_repository(pool);
+  storage::PgAuditLog audit_log(pool);
   crypto::FileKeyProvider key_provider(*keys);
   crypto::KeyManager key_manager(key_provider, data_key_repository, {});
   crypto::Fingerprinter fingerprinter(keys->fingerprint_master_key());
@@ -113,10 +124,14 @@ int Serve(const std::vector<std::string>& args) {
   crypto::RandomIdGenerator ids;
   crypto::Sha256SecretHasher hasher;
   domain::SandboxVerifier verifier;
-  domain::InstrumentService instruments({instrument_repository, key_manager, fingerprinter, ids,
-                                         *bins, verifier, [] { return absl::Now(); }});
-  domain::Authenticator authenticator(credential_repository, hasher);
-  api::PaymentInstrumentHandler handler(authenticator, instruments);
+  crypto::CustomerJwtVerifier customer_tokens(keys->fingerprint_master_key());
+  auto clock = [] { return absl::Now(); };
+  domain::InstrumentService instruments({instrument_repository, key_manager, key_manager,
+                                         audit_log, fingerprinter, ids, *bins, verifier, clock});
+  domain::IdentityService identities(identity_repository, audit_log, ids, clock);
+  domain::Authenticator authenticator(credential_repository, hasher, customer_tokens, audit_log,
+                                      clock);
+  api::PaymentInstrumentHandler handler(authenticator, instruments, identities, audit_log);
   api::HealthHandler health;
   storage::PgHealthProbe probe(config->database_url, config->health_interval,
                                [&health](bool reachable) {
@@ -169,6 +184,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return pi::instruments::Serve(args);
   if (command == "migrate") return pi::instruments::RunMigrate(args, environ);
   if (command == "create-application") return pi::instruments::RunCreateApplication(args, environ);
+  if (command == "create-credential") return pi::instruments::RunCreateCredential(args, environ);
   if (command == "keygen") return pi::instruments::RunKeygen(args, environ);
   if (int code = pi::instruments::RunKeyCommand(command, args, environ); code >= 0) return code;
   std::cerr << pi::instruments::kUsage;

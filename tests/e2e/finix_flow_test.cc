@@ -75,7 +75,7 @@ class FinixFlowTest : public ::testing::Test {
 
   static nlohmann::json CardBody() {
     return {{"type", "PAYMENT_CARD"},
-            {"identity", "IDgWxBhfGYLLdkhxx2ddYf9K"},
+            {"identity", sys->identity_id()},
             {"number", kPan},
             {"expiration_month", 12},
             {"expiration_year", 2040},
@@ -123,7 +123,7 @@ TEST_F(FinixFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
   EXPECT_EQ(card["expiration_year"], 2040);
   EXPECT_EQ(card["name"], "Amy White");
   EXPECT_EQ(card["application"], sys->application_id());
-  EXPECT_EQ(card["identity"], "IDgWxBhfGYLLdkhxx2ddYf9K");
+  EXPECT_EQ(card["identity"], sys->identity_id());
   EXPECT_EQ(card["enabled"], true);
   EXPECT_EQ(card["address"]["line2"], nullptr);
   EXPECT_EQ(card["tags"]["card_name"], "Business Card");
@@ -172,7 +172,7 @@ TEST_F(FinixFlowTest, CreatesCardOverHttpAndReadsItOverHttpAndGrpc) {
 
 // Seed 002's bank account example, field for field where the seed shows a value.
 TEST_F(FinixFlowTest, CreatesAndReadsAUsBankAccount) {
-  nlohmann::json body = {{"type", "BANK_ACCOUNT"},  {"identity", "IDentityExample123"},
+  nlohmann::json body = {{"type", "BANK_ACCOUNT"},  {"identity", sys->identity_id()},
                          {"account_number", "123456789"}, {"bank_code", "021000021"},
                          {"account_type", "CHECKING"}, {"name", "John Doe"},
                          {"country", "USA"},           {"currency", "USD"}};
@@ -194,7 +194,7 @@ TEST_F(FinixFlowTest, CreatesAndReadsAUsBankAccount) {
 }
 
 TEST_F(FinixFlowTest, CanadianBankAccountNeedsInstitutionAndTransit) {
-  nlohmann::json body = {{"type", "BANK_ACCOUNT"},     {"identity", "IDentityExample123"},
+  nlohmann::json body = {{"type", "BANK_ACCOUNT"},     {"identity", sys->identity_id()},
                          {"account_number", "1234567"}, {"account_type", "SAVINGS"},
                          {"country", "CAN"},           {"currency", "CAD"},
                          {"institution_number", "01"}};
@@ -216,7 +216,7 @@ TEST_F(FinixFlowTest, CanadianBankAccountNeedsInstitutionAndTransit) {
 }
 
 TEST_F(FinixFlowTest, InvalidRoutingNumberIs422OnBankCode) {
-  nlohmann::json body = {{"type", "BANK_ACCOUNT"},     {"identity", "IDentityExample123"},
+  nlohmann::json body = {{"type", "BANK_ACCOUNT"},     {"identity", sys->identity_id()},
                          {"account_number", "123456789"}, {"bank_code", "123456789"},
                          {"account_type", "CHECKING"}};
   auto errors = ExpectFinixError(Post("/payment_instruments", body.dump()), 422);
@@ -227,7 +227,7 @@ TEST_F(FinixFlowTest, InvalidRoutingNumberIs422OnBankCode) {
 TEST_F(FinixFlowTest, CreatesAThirdPartyTokenInstrument) {
   const std::string token = "processor-token-sandbox-6c1a-4e1b-9f7e";
   nlohmann::json body = {{"type", "TOKEN"},
-                         {"identity", "IDentityExample123"},
+                         {"identity", sys->identity_id()},
                          {"third_party_token", token},
                          {"third_party", "PLAID"},
                          {"merchant_identity", "IDmerchant456"}};
@@ -288,7 +288,8 @@ TEST_F(FinixFlowTest, SameCardHasOneFingerprintWhateverItsExpiryAndName) {
 
 // Duplicate detection, the way callers do it: list by fingerprint. And cursor paging.
 TEST_F(FinixFlowTest, ListFindsDuplicatesByFingerprintAndPagesWithCursors) {
-  std::string owner = "IDlist" + std::to_string(::getpid());
+  std::string owner = sys->CreateIdentity();
+  ASSERT_FALSE(owner.empty());
   nlohmann::json body = CardBody();
   body["identity"] = owner;
   body["number"] = "6011111111111117";

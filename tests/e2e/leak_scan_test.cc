@@ -58,23 +58,23 @@ TEST(LeakScanTest, NoSecretInDumpLogsOrResponses) {
     }
   };
   for (size_t i = 0; i < kPans.size(); ++i) {
-    post({{"type", "PAYMENT_CARD"}, {"identity", "IDleak"}, {"number", kPans[i]},
+    post({{"type", "PAYMENT_CARD"}, {"identity", (*sys)->identity_id()}, {"number", kPans[i]},
           {"security_code", kSecurityCodes[i]}, {"expiration_month", 7},
           {"expiration_year", 2039}},
          201);
   }
   // A rejected card: its number and code must not leak through error paths either.
-  post({{"type", "PAYMENT_CARD"}, {"identity", "IDleak"}, {"number", "4000056655665557"},
+  post({{"type", "PAYMENT_CARD"}, {"identity", (*sys)->identity_id()}, {"number", "4000056655665557"},
         {"security_code", kRejectedSecurityCode}, {"expiration_month", 13}, {"expiration_year", 2039}},
        422);
-  post({{"type", "BANK_ACCOUNT"}, {"identity", "IDleak"}, {"account_number", kAccountNumbers[0]},
+  post({{"type", "BANK_ACCOUNT"}, {"identity", (*sys)->identity_id()}, {"account_number", kAccountNumbers[0]},
         {"bank_code", "021000021"}, {"account_type", "CHECKING"}},
        201);
-  post({{"type", "BANK_ACCOUNT"}, {"identity", "IDleak"}, {"account_number", kAccountNumbers[1]},
+  post({{"type", "BANK_ACCOUNT"}, {"identity", (*sys)->identity_id()}, {"account_number", kAccountNumbers[1]},
         {"institution_number", "001"}, {"transit_number", "12345"}, {"country", "CAN"},
         {"account_type", "SAVINGS"}},
        201);
-  post({{"type", "GOOGLE_PAY"}, {"identity", "IDleak"}, {"third_party_token", kWalletToken},
+  post({{"type", "GOOGLE_PAY"}, {"identity", (*sys)->identity_id()}, {"third_party_token", kWalletToken},
         {"merchant_identity", "IDmerchant"}},
        201);
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "tests/support/http_client.h"
 
 namespace pi::testing {
 
@@ -27,7 +28,10 @@ absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const st
   if (options.create_application) {
     out.clear();
     absl::StatusOr<int> created =
-        RunToCompletion(PI_SERVER_BINARY, {"create-application", "--name=" + name},
+        RunToCompletion(PI_SERVER_BINARY,
+                        {"create-application", "--name=" + name,
+                         absl::StrCat("--max_instruments_per_identity=",
+                                      options.max_instruments_per_identity)},
                         {{"PI_DATABASE_URL", options.database_url}}, &out);
     if (!created.ok() || *created != 0) return absl::InternalError("create-application failed");
     nlohmann::json app = nlohmann::json::parse(out);
@@ -67,7 +71,35 @@ absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const st
     return absl::InternalError(absl::StrCat("pi-gateway did not start: ", system->gateway_log()));
   }
   system->http_port_ = *http_port;
+  system->database_url_ = options.database_url;
+  if (options.create_application) {
+    system->identity_id_ = system->CreateIdentity();
+    if (system->identity_id_.empty()) return absl::InternalError("creating an identity failed");
+  }
   return system;
+}
+
+std::string SystemUnderTest::CreateIdentity() {
+  absl::StatusOr<HttpReply> reply =
+      HttpCall(http_port_, "POST", "/identities", R"({"entity": {"first_name": "Test"}})",
+               {{"Authorization", basic_auth_}, {"Content-Type", "application/json"}});
+  if (!reply.ok() || reply->status != 201) return "";
+  nlohmann::json body = nlohmann::json::parse(reply->body, nullptr, false);
+  if (!body.is_object() || !body.contains("id")) return "";
+  return body["id"].get<std::string>();
+}
+
+absl::StatusOr<std::string> SystemUnderTest::CreateCredential(
+    const std::vector<std::string>& flags) {
+  std::vector<std::string> args = {"create-credential", "--application=" + application_id_,
+                                   "--key_file=" + dir_ + "/keys"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  std::string out;
+  absl::StatusOr<int> code =
+      RunToCompletion(PI_SERVER_BINARY, args, {{"PI_DATABASE_URL", database_url_}}, &out);
+  if (!code.ok()) return code.status();
+  if (*code != 0) return absl::InternalError(absl::StrCat("create-credential exited ", *code));
+  return out;
 }
 
 SystemUnderTest::~SystemUnderTest() {

@@ -1,5 +1,6 @@
 // The whole system for end-to-end tests: a fresh key file, an application with a Basic
-// credential, the real pi-server and pi-gateway binaries on loopback (ports picked by the
+// credential and one identity (made through the gateway's Finix POST /identities), the real
+// pi-server and pi-gateway binaries on loopback (ports picked by the
 // binaries and read back from port files), logs in a private directory. Destruction kills what is
 // still running and removes the directory (test keys and logs included). Not thread-safe.
 #ifndef PI_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
@@ -9,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "tests/support/child_process.h"
@@ -18,6 +20,7 @@ namespace pi::testing {
 struct SystemOptions {
   std::string database_url;
   bool create_application = true;
+  int max_instruments_per_identity = 1000;
   std::map<std::string, std::string> server_env;   // added to / overriding the defaults
   std::map<std::string, std::string> gateway_env;
 };
@@ -32,6 +35,13 @@ class SystemUnderTest {
   const std::string& dir() const { return dir_; }
   const std::string& basic_auth() const { return basic_auth_; }  // "Basic ..."
   const std::string& application_id() const { return application_id_; }
+  // An identity of the application, made at start.
+  const std::string& identity_id() const { return identity_id_; }
+  // Makes another identity through the gateway; "" on failure.
+  std::string CreateIdentity();
+  // Runs `pi-server create-credential` for the application with `flags` (e.g. "--kind=api_key");
+  // returns its JSON output, or an error.
+  absl::StatusOr<std::string> CreateCredential(const std::vector<std::string>& flags);
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_port_; }
   ChildProcess& server() { return *server_; }
@@ -43,6 +53,8 @@ class SystemUnderTest {
   std::string dir_;
   std::string basic_auth_;
   std::string application_id_;
+  std::string identity_id_;
+  std::string database_url_;
   int grpc_port_ = 0;
   int http_port_ = 0;
   std::optional<ChildProcess> server_;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/instruments/storage/migrator.h"
+#include "services/instruments/storage/pg_admin_store.h"
 
 namespace pi::testing {
 
@@ -58,6 +59,34 @@ std::string CreateScratchDatabase(const std::string& purpose) {
     std::abort();
   }
   return url;
+}
+
+void CreateTenant(const std::string& url, const std::string& application_id,
+                  const std::vector<std::string>& identity_ids,
+                  int max_instruments_per_identity) {
+  instruments::storage::NewApplication app{application_id, "test", max_instruments_per_identity};
+  instruments::storage::NewCredential credential{
+      absl::StrCat("US", application_id), application_id, instruments::domain::CredentialKind::kBasic,
+      instruments::domain::Role::kMerchant, std::string(32, 'h')};
+  absl::Status created = instruments::storage::CreateApplication(url, app, credential);
+  if (!created.ok()) {
+    std::cerr << "creating the test application failed: " << created << "\n";
+    std::abort();
+  }
+  try {
+    pqxx::connection c(url);
+    pqxx::work txn(c);
+    for (const std::string& id : identity_ids) {
+      txn.exec_params(
+          "INSERT INTO identities (application_id, id, created_at, updated_at) "
+          "VALUES ($1, $2, now(), now())",
+          application_id, id);
+    }
+    txn.commit();
+  } catch (const std::exception& e) {
+    std::cerr << "creating test identities failed: " << e.what() << "\n";
+    std::abort();
+  }
 }
 
 }  // namespace pi::testing

@@ -5,6 +5,7 @@
 #define PI_TESTS_SUPPORT_TEST_DATABASE_H_
 
 #include <string>
+#include <vector>
 
 namespace pi::testing {
 
@@ -18,6 +19,13 @@ std::string CreateScratchDatabase(const std::string& purpose);
 
 // The repository's db/migrations directory.
 std::string MigrationsDir();
+
+// Creates application `application_id` (with a merchant Basic credential whose secret nobody
+// knows) and one identity per id in `identity_ids`, with the given per-identity instrument
+// limit. Aborts on failure.
+void CreateTenant(const std::string& url, const std::string& application_id,
+                  const std::vector<std::string>& identity_ids,
+                  int max_instruments_per_identity = 1000000);
 
 }  // namespace pi::testing
 

@@ -133,6 +133,49 @@ class FinixHandlers {
         });
   }
 
+  void CreateIdentity(const Exchange& exchange, server::Responder respond) const {
+    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
+    if (!body.ok()) {
+      return respond(FinixErrorResponse(
+          status::bad_request, {{"BAD_REQUEST", std::string(body.status().message()), ""}},
+          exchange, options_));
+    }
+    std::vector<core::ShapeError> shape_errors;
+    v1::CreateIdentityRequest request = ParseCreateIdentity(*body, shape_errors);
+    if (!shape_errors.empty()) return respond(RenderShapeErrors(shape_errors, exchange, options_));
+    auto reply_context = ReplyContext(exchange);
+    client_.CreateIdentity(
+        Metadata(exchange), std::move(request),
+        [this, reply_context, respond](const grpc::Status& s, v1::Identity&& created) {
+          if (!s.ok()) {
+            return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
+          }
+          respond(JsonResponse(status::created, RenderIdentity(created, options_), *reply_context));
+        });
+  }
+
+  void GetIdentity(const Exchange& exchange, server::Responder respond) const {
+    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    const std::string& id = exchange.params.at("id");
+    if (id.size() > kMaxIdLength) {
+      return respond(FinixErrorResponse(status::not_found,
+                                        {{"NOT_FOUND", "identity not found", ""}}, exchange,
+                                        options_));
+    }
+    v1::GetIdentityRequest request;
+    request.set_name(absl::StrCat("identities/", id));
+    auto reply_context = ReplyContext(exchange);
+    client_.GetIdentity(
+        Metadata(exchange), std::move(request),
+        [this, reply_context, respond](const grpc::Status& s, v1::Identity&& found) {
+          if (!s.ok()) {
+            return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
+          }
+          respond(JsonResponse(status::ok, RenderIdentity(found, options_), *reply_context));
+        });
+  }
+
   // GET /payment_instruments?limit=&after_cursor=&owner_identity_id=&type=&fingerprint=
   //                           &last_four=&bin=
   void List(const Exchange& exchange, server::Responder respond) const {
@@ -237,6 +280,14 @@ void RegisterFinixRoutes(server::Router& router, core::InstrumentClient& client,
              [handlers](const Exchange& e, server::Responder r) { handlers->Update(e, std::move(r)); });
   router.Add(http::verb::get, absl::StrCat(collection, "/{id}"),
              [handlers](const Exchange& e, server::Responder r) { handlers->Get(e, std::move(r)); });
+  std::string identities = absl::StrCat(options.prefix, "/identities");
+  router.Add(http::verb::post, identities, [handlers](const Exchange& e, server::Responder r) {
+    handlers->CreateIdentity(e, std::move(r));
+  });
+  router.Add(http::verb::get, absl::StrCat(identities, "/{id}"),
+             [handlers](const Exchange& e, server::Responder r) {
+               handlers->GetIdentity(e, std::move(r));
+             });
 }
 
 }  // namespace pi::gateway::finix

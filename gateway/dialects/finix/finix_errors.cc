@@ -54,6 +54,9 @@ constexpr std::pair<absl::string_view, absl::string_view> kFieldPrefixes[] = {
     {"page_size", "limit"},
     {"update_mask", "body"},
     {"page_token", "after_cursor"},
+    {"identity.address.", "entity.personal_address."},
+    {"identity.tags", "tags"},
+    {"identity.", "entity."},
     {"identity", "owner_identity_id"},
 };
 

@@ -16,16 +16,19 @@ bool ParseType(const std::string& name, v1::InstrumentType* type) {
   return v1::InstrumentType_Parse(name, type) && *type != v1::INSTRUMENT_TYPE_UNSPECIFIED;
 }
 
-void ReadAddress(core::JsonReader& body, v1::PaymentInstrument* out) {
-  std::optional<core::JsonReader> address = body.Object("address");
-  if (!address) return;
-  v1::Address* a = out->mutable_address();
+void ReadAddressFields(core::JsonReader* address, v1::Address* a) {
   if (auto v = address->String("line1")) a->set_line1(*v);
   if (auto v = address->String("line2")) a->set_line2(*v);
   if (auto v = address->String("city")) a->set_city(*v);
   if (auto v = address->String("region")) a->set_region(*v);
   if (auto v = address->String("postal_code")) a->set_postal_code(*v);
   if (auto v = address->String("country")) a->set_country(*v);
+}
+
+void ReadAddress(core::JsonReader& body, v1::PaymentInstrument* out) {
+  if (std::optional<core::JsonReader> address = body.Object("address")) {
+    ReadAddressFields(&*address, out->mutable_address());
+  }
 }
 
 void ReadCard(core::JsonReader& body, v1::Card* card) {
@@ -127,6 +130,24 @@ v1::UpdatePaymentInstrumentRequest ParseUpdatePaymentInstrument(
     ReadAddress(body, out);  // absent from the result when null: the address is removed
     mask->add_paths("address");
   }
+  return request;
+}
+
+v1::CreateIdentityRequest ParseCreateIdentity(const nlohmann::json& json,
+                                              std::vector<core::ShapeError>& errors) {
+  v1::CreateIdentityRequest request;
+  v1::Identity* out = request.mutable_identity();
+  core::JsonReader body(json, "", errors);
+  if (std::optional<core::JsonReader> entity = body.Object("entity")) {
+    if (auto v = entity->String("first_name")) out->set_first_name(*v);
+    if (auto v = entity->String("last_name")) out->set_last_name(*v);
+    if (auto v = entity->String("email")) out->set_email(*v);
+    if (auto v = entity->String("phone")) out->set_phone(*v);
+    if (std::optional<core::JsonReader> address = entity->Object("personal_address")) {
+      ReadAddressFields(&*address, out->mutable_address());
+    }
+  }
+  if (auto v = body.StringMap("tags")) out->mutable_tags()->insert(v->begin(), v->end());
   return request;
 }
 

@@ -24,6 +24,11 @@ v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
 v1::UpdatePaymentInstrumentRequest ParseUpdatePaymentInstrument(
     const nlohmann::json& body, std::vector<core::ShapeError>& errors);
 
+// Maps a `POST /identities` body: `entity` {first_name, last_name, email, phone,
+// personal_address} and `tags`.
+v1::CreateIdentityRequest ParseCreateIdentity(const nlohmann::json& body,
+                                              std::vector<core::ShapeError>& errors);
+
 }  // namespace pi::gateway::finix
 
 #endif  // PI_GATEWAY_DIALECTS_FINIX_FINIX_REQUEST_H_

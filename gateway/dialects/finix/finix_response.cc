@@ -69,12 +69,15 @@ std::string BankValidation(v1::BankAccountValidationCheck check) {
              : v1::BankAccountValidationCheck_Name(check);
 }
 
-nlohmann::ordered_json Address(const v1::PaymentInstrument& instrument) {
-  if (!instrument.has_address()) return nullptr;
-  const v1::Address& a = instrument.address();
+nlohmann::ordered_json AddressJson(const v1::Address& a) {
   return {{"line1", OrNull(a.line1())},   {"line2", OrNull(a.line2())},
           {"city", OrNull(a.city())},     {"region", OrNull(a.region())},
           {"postal_code", OrNull(a.postal_code())}, {"country", OrNull(a.country())}};
+}
+
+nlohmann::ordered_json Address(const v1::PaymentInstrument& instrument) {
+  if (!instrument.has_address()) return nullptr;
+  return AddressJson(instrument.address());
 }
 
 nlohmann::ordered_json Href(const std::string& url) { return {{"href", url}}; }
@@ -147,6 +150,30 @@ nlohmann::ordered_json RenderPaymentInstrument(const v1::PaymentInstrument& inst
       {"updates", Href(absl::StrCat(self, "/updates"))},
   };
   return out;
+}
+
+nlohmann::ordered_json RenderIdentity(const v1::Identity& identity, const FinixOptions& options) {
+  std::string base = absl::StrCat(options.public_base_url, options.prefix);
+  std::string self = absl::StrCat(base, "/identities/", identity.id());
+  return {
+      {"id", identity.id()},
+      {"application", identity.application()},
+      {"entity",
+       {{"first_name", OrNull(identity.first_name())},
+        {"last_name", OrNull(identity.last_name())},
+        {"email", OrNull(identity.email())},
+        {"phone", OrNull(identity.phone())},
+        {"personal_address",
+         identity.has_address() ? AddressJson(identity.address()) : nlohmann::ordered_json()}}},
+      {"tags", identity.tags()},
+      {"created_at", Timestamp(identity.create_time())},
+      {"updated_at", Timestamp(identity.update_time())},
+      {"_links",
+       {{"self", Href(self)},
+        {"application", Href(absl::StrCat(base, "/applications/", identity.application()))},
+        {"payment_instruments",
+         Href(absl::StrCat(base, "/payment_instruments?owner_identity_id=", identity.id()))}}},
+  };
 }
 
 }  // namespace pi::gateway::finix

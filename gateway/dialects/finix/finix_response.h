@@ -16,6 +16,10 @@ namespace v1 = ::payments::instruments::v1;
 nlohmann::ordered_json RenderPaymentInstrument(const v1::PaymentInstrument& instrument,
                                        const FinixOptions& options);
 
+// A Finix Identity: id, application, entity {first_name, last_name, email, phone,
+// personal_address}, tags, times and HAL links (self, application, payment_instruments).
+nlohmann::ordered_json RenderIdentity(const v1::Identity& identity, const FinixOptions& options);
+
 }  // namespace pi::gateway::finix
 
 #endif  // PI_GATEWAY_DIALECTS_FINIX_FINIX_RESPONSE_H_

@@ -10,6 +10,15 @@ namespace {
 
 constexpr absl::string_view kService = "payments.instruments.v1.PaymentInstrumentService/";
 
+absl::Status BadName(absl::string_view field, absl::string_view collection) {
+  return common::InvalidFields({{std::string(field), absl::StrCat("must be ", collection, "/{id}")}});
+}
+
+// The id in `name` of `collection`, or "" when it is malformed.
+std::string CheckedId(std::string id) {
+  return id.size() > domain::kMaxIdLength ? std::string() : id;
+}
+
 }  // namespace
 
 template <typename Then>
@@ -17,7 +26,7 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::Authenticated(
     grpc::CallbackServerContext* context, absl::string_view method, Then then) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto* rpc = new RpcContext(context, reactor, absl::StrCat(kService, method));
-  authenticator_.Authenticate(rpc->authorization(),
+  authenticator_.Authenticate(rpc->authorization(), rpc->request_id(),
                               [rpc, then = std::move(then)](absl::StatusOr<domain::Caller> caller) {
                                 if (!caller.ok()) return rpc->Finish(caller.status());
                                 rpc->set_application_id(caller->application_id);
@@ -26,21 +35,34 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::Authenticated(
   return reactor;
 }
 
+bool PaymentInstrumentHandler::Authorized(RpcContext* rpc, const domain::Caller& caller,
+                                          domain::Operation operation,
+                                          absl::string_view resource_id) {
+  absl::Status allowed = domain::Authorize(caller, operation);
+  if (allowed.ok()) return true;
+  audit_.Append(
+      domain::MakeAuditEvent(caller, domain::OperationName(operation), resource_id, allowed));
+  rpc->Finish(allowed);
+  return false;
+}
+
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreatePaymentInstrument(
     grpc::CallbackServerContext* context, const v1::CreatePaymentInstrumentRequest* request,
     v1::PaymentInstrument* response) {
   return Authenticated(context, "CreatePaymentInstrument", [this, request, response](
                                                                RpcContext* rpc,
                                                                const domain::Caller& caller) {
-    auto reply = [rpc, response](absl::StatusOr<domain::Instrument> created) {
-      if (created.ok()) ToProto(*created, response);
-      rpc->Finish(created.status());
-    };
     if (!request->token().empty()) {
+      if (!Authorized(rpc, caller, domain::Operation::kCreateFromToken)) return;
       // Associating a hosted-fields token comes with the lifecycle issue.
       return rpc->Finish(common::MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
                                            "token association is not implemented yet"));
     }
+    if (!Authorized(rpc, caller, domain::Operation::kCreateFromData)) return;
+    auto reply = [rpc, response](absl::StatusOr<domain::Instrument> created) {
+      if (created.ok()) ToProto(*created, response);
+      rpc->Finish(created.status());
+    };
     switch (request->payment_instrument().type()) {
       case v1::PAYMENT_CARD:
         return instruments_.CreateCard(caller, ToNewCard(*request), std::move(reply));
@@ -65,10 +87,9 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::GetPaymentInstrument(
   return Authenticated(
       context, "GetPaymentInstrument",
       [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
-        std::string id = InstrumentIdFromName(request->name());
-        if (id.empty() || id.size() > domain::kMaxIdLength) {
-          return rpc->Finish(common::InvalidFields({{"name", "must be paymentInstruments/{id}"}}));
-        }
+        std::string id = CheckedId(InstrumentIdFromName(request->name()));
+        if (!Authorized(rpc, caller, domain::Operation::kGetInstrument, id)) return;
+        if (id.empty()) return rpc->Finish(BadName("name", "paymentInstruments"));
         instruments_.Get(caller, std::move(id),
                          [rpc, response](absl::StatusOr<domain::Instrument> found) {
                            if (found.ok()) ToProto(*found, response);
@@ -77,20 +98,13 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::GetPaymentInstrument(
       });
 }
 
-grpc::ServerUnaryReactor* PaymentInstrumentHandler::NotYetImplemented(
-    grpc::CallbackServerContext* context, absl::string_view method) {
-  return Authenticated(context, method, [method](RpcContext* rpc, const domain::Caller&) {
-    rpc->Finish(common::MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
-                                  absl::StrCat(method, " is not implemented yet")));
-  });
-}
-
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::ListPaymentInstruments(
     grpc::CallbackServerContext* context, const v1::ListPaymentInstrumentsRequest* request,
     v1::ListPaymentInstrumentsResponse* response) {
   return Authenticated(
       context, "ListPaymentInstruments",
       [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+        if (!Authorized(rpc, caller, domain::Operation::kListInstruments)) return;
         instruments_.List(caller, ToListRequest(*request),
                           [rpc, response](absl::StatusOr<domain::InstrumentPage> page) {
                             if (page.ok()) ToProto(*page, response);
@@ -105,10 +119,10 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::UpdatePaymentInstrument(
   return Authenticated(
       context, "UpdatePaymentInstrument",
       [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
-        std::string id = InstrumentIdFromName(request->payment_instrument().name());
-        if (id.empty() || id.size() > domain::kMaxIdLength) {
-          return rpc->Finish(common::InvalidFields(
-              {{"payment_instrument.name", "must be paymentInstruments/{id}"}}));
+        std::string id = CheckedId(InstrumentIdFromName(request->payment_instrument().name()));
+        if (!Authorized(rpc, caller, domain::Operation::kUpdateInstrument, id)) return;
+        if (id.empty()) {
+          return rpc->Finish(BadName("payment_instrument.name", "paymentInstruments"));
         }
         absl::StatusOr<domain::InstrumentUpdate> update = ToInstrumentUpdate(*request);
         if (!update.ok()) return rpc->Finish(update.status());
@@ -122,23 +136,81 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::UpdatePaymentInstrument(
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateToken(
     grpc::CallbackServerContext* context, const v1::CreateTokenRequest*, v1::Token*) {
-  return NotYetImplemented(context, "CreateToken");
+  return Authenticated(context, "CreateToken", [this](RpcContext* rpc,
+                                                      const domain::Caller& caller) {
+    if (!Authorized(rpc, caller, domain::Operation::kCreateToken)) return;
+    // Tokens come with the lifecycle issue.
+    rpc->Finish(common::MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
+                                  "CreateToken is not implemented yet"));
+  });
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateIdentity(
-    grpc::CallbackServerContext* context, const v1::CreateIdentityRequest*, v1::Identity*) {
-  return NotYetImplemented(context, "CreateIdentity");
+    grpc::CallbackServerContext* context, const v1::CreateIdentityRequest* request,
+    v1::Identity* response) {
+  return Authenticated(
+      context, "CreateIdentity",
+      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+        if (!Authorized(rpc, caller, domain::Operation::kCreateIdentity)) return;
+        identities_.Create(caller, ToDomain(request->identity()),
+                           [rpc, response](absl::StatusOr<domain::Identity> created) {
+                             if (created.ok()) ToProto(*created, response);
+                             rpc->Finish(created.status());
+                           });
+      });
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::GetIdentity(
-    grpc::CallbackServerContext* context, const v1::GetIdentityRequest*, v1::Identity*) {
-  return NotYetImplemented(context, "GetIdentity");
+    grpc::CallbackServerContext* context, const v1::GetIdentityRequest* request,
+    v1::Identity* response) {
+  return Authenticated(
+      context, "GetIdentity",
+      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+        if (!Authorized(rpc, caller, domain::Operation::kGetIdentity)) return;
+        auto reply = [rpc, response](absl::StatusOr<domain::Identity> found) {
+          if (found.ok()) ToProto(*found, response);
+          rpc->Finish(found.status());
+        };
+        if (request->name().empty() && !request->external_id().empty()) {
+          if (request->external_id().size() > domain::kMaxIdLength) {
+            return rpc->Finish(common::InvalidFields(
+                {{"external_id", absl::StrCat("must be at most ", domain::kMaxIdLength,
+                                              " characters")}}));
+          }
+          return identities_.GetByExternalId(caller, request->external_id(), std::move(reply));
+        }
+        std::string id = CheckedId(IdentityIdFromName(request->name()));
+        if (id.empty()) return rpc->Finish(BadName("name", "identities"));
+        identities_.Get(caller, std::move(id), std::move(reply));
+      });
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::RevealPaymentInstrument(
-    grpc::CallbackServerContext* context, const v1::RevealPaymentInstrumentRequest*,
-    v1::RevealPaymentInstrumentResponse*) {
-  return NotYetImplemented(context, "RevealPaymentInstrument");
+    grpc::CallbackServerContext* context, const v1::RevealPaymentInstrumentRequest* request,
+    v1::RevealPaymentInstrumentResponse* response) {
+  return Authenticated(
+      context, "RevealPaymentInstrument",
+      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+        std::string id = CheckedId(InstrumentIdFromName(request->name()));
+        if (!Authorized(rpc, caller, domain::Operation::kReveal, id)) return;
+        if (id.empty()) return rpc->Finish(BadName("name", "paymentInstruments"));
+        instruments_.Reveal(
+            caller, std::move(id), request->reason(),
+            [rpc, response](absl::StatusOr<domain::RevealedInstrument> revealed) {
+              if (revealed.ok()) {
+                const domain::Instrument& instrument = revealed->instrument;
+                response->set_name(absl::StrCat("paymentInstruments/", instrument.id));
+                if (instrument.card) {
+                  response->set_number(std::string(revealed->secret.Reveal()));
+                  response->set_expiration_month(instrument.card->expiration_month);
+                  response->set_expiration_year(instrument.card->expiration_year);
+                } else if (instrument.bank_account) {
+                  response->set_account_number(std::string(revealed->secret.Reveal()));
+                }
+              }
+              rpc->Finish(revealed.status());
+            });
+      });
 }
 
 }  // namespace pi::instruments::api

@@ -1,24 +1,34 @@
 // The gRPC face of the vault: PaymentInstrumentService on the callback API. Handlers are thin:
-// authenticate, map proto -> domain, call the use case, map back. They never block: database
-// work completes on the storage pool, which finishes the reactor.
-// RPCs not built yet answer UNIMPLEMENTED (reason NOT_IMPLEMENTED) after authentication.
+// authenticate, authorize the role (authorization.h; a refusal is audited), map proto -> domain,
+// call the use case, map back. They never block: database work completes on the storage pool,
+// which finishes the reactor.
+// RPCs not built yet answer UNIMPLEMENTED (reason NOT_IMPLEMENTED) after authorization.
 #ifndef PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
 #define PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
 
 #include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
+#include "services/instruments/domain/audit.h"
 #include "services/instruments/domain/authenticator.h"
+#include "services/instruments/domain/authorization.h"
+#include "services/instruments/domain/identity_service.h"
 #include "services/instruments/domain/instrument_service.h"
 
 namespace pi::instruments::api {
 
 namespace v1 = ::payments::instruments::v1;
 
+class RpcContext;
+
 class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::CallbackService {
  public:
   // The references must outlive the handler.
   PaymentInstrumentHandler(domain::Authenticator& authenticator,
-                           domain::InstrumentService& instruments)
-      : authenticator_(authenticator), instruments_(instruments) {}
+                           domain::InstrumentService& instruments,
+                           domain::IdentityService& identities, domain::AuditLog& audit)
+      : authenticator_(authenticator),
+        instruments_(instruments),
+        identities_(identities),
+        audit_(audit) {}
 
   grpc::ServerUnaryReactor* CreatePaymentInstrument(
       grpc::CallbackServerContext* context, const v1::CreatePaymentInstrumentRequest* request,
@@ -52,12 +62,15 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   grpc::ServerUnaryReactor* Authenticated(grpc::CallbackServerContext* context,
                                           absl::string_view method, Then then);
 
-  // Authenticates, then answers UNIMPLEMENTED.
-  grpc::ServerUnaryReactor* NotYetImplemented(grpc::CallbackServerContext* context,
-                                              absl::string_view method);
+  // True when `caller` may perform `operation`; otherwise audits the refusal, finishes `rpc`
+  // with PERMISSION_DENIED and returns false.
+  bool Authorized(RpcContext* rpc, const domain::Caller& caller, domain::Operation operation,
+                  absl::string_view resource_id = "");
 
   domain::Authenticator& authenticator_;
   domain::InstrumentService& instruments_;
+  domain::IdentityService& identities_;
+  domain::AuditLog& audit_;
 };
 
 }  // namespace pi::instruments::api

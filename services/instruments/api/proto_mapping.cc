@@ -345,4 +345,38 @@ std::string InstrumentIdFromName(absl::string_view name) {
   return std::string(name);
 }
 
+std::string IdentityIdFromName(absl::string_view name) {
+  constexpr absl::string_view kCollection = "identities/";
+  if (absl::StartsWith(name, kCollection)) name.remove_prefix(kCollection.size());
+  if (name.find('/') != absl::string_view::npos) return "";
+  return std::string(name);
+}
+
+domain::Identity ToDomain(const v1::Identity& in) {
+  domain::Identity out;
+  out.external_id = in.external_id();
+  out.first_name = in.first_name();
+  out.last_name = in.last_name();
+  out.email = in.email();
+  out.phone = in.phone();
+  if (in.has_address()) out.address = ToDomain(in.address());
+  out.tags = {in.tags().begin(), in.tags().end()};
+  return out;
+}
+
+void ToProto(const domain::Identity& identity, v1::Identity* out) {
+  out->set_name(absl::StrCat("identities/", identity.id));
+  out->set_id(identity.id);
+  out->set_external_id(identity.external_id);
+  out->set_application(identity.application_id);
+  out->set_first_name(identity.first_name);
+  out->set_last_name(identity.last_name);
+  out->set_email(identity.email);
+  out->set_phone(identity.phone);
+  if (identity.address) ToProto(*identity.address, out->mutable_address());
+  out->mutable_tags()->insert(identity.tags.begin(), identity.tags.end());
+  *out->mutable_create_time() = ToTimestamp(identity.create_time);
+  *out->mutable_update_time() = ToTimestamp(identity.update_time);
+}
+
 }  // namespace pi::instruments::api

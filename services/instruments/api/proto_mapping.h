@@ -12,6 +12,7 @@
 #include "payments/instruments/v1/resources.pb.h"
 #include "services/instruments/domain/bank_account_validation.h"
 #include "services/instruments/domain/card_validation.h"
+#include "services/instruments/domain/identity.h"
 #include "services/instruments/domain/instrument.h"
 #include "services/instruments/domain/instrument_query.h"
 #include "services/instruments/domain/instrument_update.h"
@@ -43,6 +44,12 @@ void ToProto(const domain::InstrumentPage& page, v1::ListPaymentInstrumentsRespo
 // "paymentInstruments/PI..." or a bare "PI..." -> "PI...". Empty when `name` has another
 // collection prefix.
 std::string InstrumentIdFromName(absl::string_view name);
+// "identities/ID..." or a bare "ID..." -> "ID..."; empty likewise.
+std::string IdentityIdFromName(absl::string_view name);
+
+// The caller-settable fields of `identity` (output-only fields are ignored).
+domain::Identity ToDomain(const v1::Identity& identity);
+void ToProto(const domain::Identity& identity, v1::Identity* out);
 
 }  // namespace pi::instruments::api
 

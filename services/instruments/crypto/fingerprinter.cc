@@ -3,11 +3,11 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "services/instruments/crypto/hkdf.h"
 #include "services/instruments/crypto/random_id_generator.h"
 
 namespace pi::instruments::crypto {
@@ -18,26 +18,7 @@ constexpr size_t kFingerprintBytes = 16;
 
 // HKDF-SHA256(master, salt, info = application id) -> 32 bytes.
 common::Secret DeriveAppKey(absl::string_view master, absl::string_view application_id) {
-  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
-  EVP_KDF_CTX* ctx = kdf ? EVP_KDF_CTX_new(kdf) : nullptr;
-  EVP_KDF_free(kdf);
-  std::string out(32, '\0');
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(master.data()),
-                                        master.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char*>(kSalt),
-                                        sizeof(kSalt) - 1),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-                                        const_cast<char*>(application_id.data()),
-                                        application_id.size()),
-      OSSL_PARAM_construct_end()};
-  bool ok = ctx != nullptr &&
-            EVP_KDF_derive(ctx, reinterpret_cast<unsigned char*>(out.data()), out.size(),
-                           params) == 1;
-  EVP_KDF_CTX_free(ctx);
-  if (!ok) std::abort();  // HKDF unavailable: the crypto library is broken
-  return common::Secret(std::move(out));
+  return HkdfSha256(master, kSalt, application_id);
 }
 
 }  // namespace

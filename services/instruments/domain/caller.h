@@ -1,4 +1,5 @@
-// Who is calling: the authenticated application and credential, and the credential's role.
+// Who is calling: the authenticated application and credential, the credential's role, and the
+// request the call belongs to.
 #ifndef PI_SERVICES_INSTRUMENTS_DOMAIN_CALLER_H_
 #define PI_SERVICES_INSTRUMENTS_DOMAIN_CALLER_H_
 
@@ -6,12 +7,21 @@
 
 namespace pi::instruments::domain {
 
-enum class Role { kMerchant, kPublishable, kProcessor, kAdmin };
+// merchant: the application's server side, every instrument and identity operation.
+// publishable: browsers and apps; tokenize and create from a token (storefront) only.
+// customer: the subject of a customer JWT; its own identity's instruments only.
+// processor: internal payment processing; read and reveal.
+// admin: every operation except reveal.
+enum class Role { kMerchant, kPublishable, kCustomer, kProcessor, kAdmin };
 
 struct Caller {
   std::string application_id;  // AP...
   std::string credential_id;   // the credential's public id (never its secret)
   Role role = Role::kMerchant;
+  // For kCustomer: the identity (ID...) named by the JWT's subject; empty otherwise.
+  std::string customer_identity_id;
+  // The request id from `x-request-id` (or one the server made), for the audit trail.
+  std::string request_id;
 };
 
 }  // namespace pi::instruments::domain

@@ -2,13 +2,38 @@
 
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/error.h"
+#include "services/instruments/domain/field_rules.h"
 
 namespace pi::instruments::domain {
 namespace {
 
 constexpr absl::string_view kPrefix = "payment_instrument";
+constexpr absl::string_view kCreateAction = "instrument.create";
+constexpr absl::string_view kRevealAction = "instrument.reveal";
+
+absl::Status InstrumentNotFound() {
+  return common::MakeError(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+                           "payment instrument not found");
+}
+
+// A customer caller owns only its identity's instruments.
+bool Visible(const Caller& caller, const Instrument& instrument) {
+  return caller.role != Role::kCustomer || instrument.identity_id == caller.customer_identity_id;
+}
+
+// A reveal's reason must not be able to carry a card or account number into the audit trail.
+bool ValidRevealReason(absl::string_view reason) {
+  if (reason.empty() || Utf8Length(reason) > kMaxRevealReasonLength) return false;
+  int digit_run = 0;
+  for (char c : reason) {
+    digit_run = absl::ascii_isdigit(static_cast<unsigned char>(c)) ? digit_run + 1 : 0;
+    if (digit_run > 4 || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return true;
+}
 
 Instrument Owned(const std::string& identity_id, InstrumentType type,
                  const std::string& holder_name, const std::map<std::string, std::string>& tags,
@@ -38,10 +63,21 @@ struct InstrumentService::PendingCreate {
   Instrument instrument;
   common::Secret secret;
   Done done;
+  AuditEvent audit;
   bool resealed = false;
 };
 
+InstrumentService::Done InstrumentService::AuditFailures(const Caller& caller,
+                                                        absl::string_view action, Done done) {
+  return [this, caller, action = std::string(action),
+          done = std::move(done)](absl::StatusOr<Instrument> result) mutable {
+    if (!result.ok()) deps_.audit.Append(MakeAuditEvent(caller, action, "", result.status()));
+    std::move(done)(std::move(result));
+  };
+}
+
 void InstrumentService::CreateCard(const Caller& caller, NewCard card, Done done) {
+  done = AuditFailures(caller, kCreateAction, std::move(done));
   absl::Time now = deps_.clock();
   std::vector<common::FieldViolation> violations = ValidateNewCard(card, now, kPrefix);
   if (!violations.empty()) return std::move(done)(common::InvalidFields(violations));
@@ -62,6 +98,7 @@ void InstrumentService::CreateCard(const Caller& caller, NewCard card, Done done
 
 void InstrumentService::CreateBankAccount(const Caller& caller, NewBankAccount account,
                                           Done done) {
+  done = AuditFailures(caller, kCreateAction, std::move(done));
   std::vector<common::FieldViolation> violations = ValidateNewBankAccount(account, kPrefix);
   if (!violations.empty()) return std::move(done)(common::InvalidFields(violations));
 
@@ -84,6 +121,7 @@ void InstrumentService::CreateBankAccount(const Caller& caller, NewBankAccount a
 }
 
 void InstrumentService::CreateWallet(const Caller& caller, NewWallet wallet, Done done) {
+  done = AuditFailures(caller, kCreateAction, std::move(done));
   std::vector<common::FieldViolation> violations = ValidateNewWallet(wallet, kPrefix);
   if (!violations.empty()) return std::move(done)(common::InvalidFields(violations));
 
@@ -106,8 +144,9 @@ void InstrumentService::Create(const Caller& caller, Instrument instrument, absl
   instrument.update_time = now;
   instrument.fingerprint =
       deps_.fingerprinter.Fingerprint(caller.application_id, fingerprint_material.Reveal());
-  SealAndInsert(std::make_shared<PendingCreate>(
-      PendingCreate{std::move(instrument), std::move(secret), std::move(done)}));
+  AuditEvent audit = MakeAuditEvent(caller, kCreateAction, instrument.id, absl::OkStatus());
+  SealAndInsert(std::make_shared<PendingCreate>(PendingCreate{
+      std::move(instrument), std::move(secret), std::move(done), std::move(audit)}));
 }
 
 void InstrumentService::SealAndInsert(std::shared_ptr<PendingCreate> pending) {
@@ -121,7 +160,7 @@ void InstrumentService::SealAndInsert(std::shared_ptr<PendingCreate> pending) {
           return std::move(pending->done)(sealed.status());
         }
         InstrumentRecord record{pending->instrument, std::move(sealed->ciphertext),
-                                sealed->key_version};
+                                sealed->key_version, pending->audit};
         deps_.repository.Insert(std::move(record), [this, pending](absl::Status status) {
           if (absl::IsAborted(status) && common::ErrorReasonOf(status) == "DATA_KEY_ROTATED" &&
               !pending->resealed) {
@@ -137,7 +176,13 @@ void InstrumentService::SealAndInsert(std::shared_ptr<PendingCreate> pending) {
 }
 
 void InstrumentService::Get(const Caller& caller, std::string id, Done done) {
-  deps_.repository.Find(caller.application_id, std::move(id), std::move(done));
+  deps_.repository.Find(caller.application_id, std::move(id),
+                        [caller, done = std::move(done)](absl::StatusOr<Instrument> found) mutable {
+                          if (found.ok() && !Visible(caller, *found)) {
+                            return std::move(done)(InstrumentNotFound());
+                          }
+                          std::move(done)(std::move(found));
+                        });
 }
 
 void InstrumentService::Update(const Caller& caller, std::string id, InstrumentUpdate update,
@@ -146,19 +191,70 @@ void InstrumentService::Update(const Caller& caller, std::string id, InstrumentU
     return std::move(done)(
         common::InvalidFields({{"update_mask", "names no field to change"}}));
   }
+  // Disabling is its own audited action; any other change is an update.
+  absl::string_view action =
+      update.enabled.has_value() && !*update.enabled ? "instrument.disable" : "instrument.update";
+  done = AuditFailures(caller, action, std::move(done));
   absl::Time now = deps_.clock();
+  AuditEvent audit = MakeAuditEvent(caller, action, id, absl::OkStatus());
   deps_.repository.Update(
       caller.application_id, std::move(id),
-      [update = std::move(update), now](Instrument& instrument) {
+      [caller, update = std::move(update), now](Instrument& instrument) {
+        if (!Visible(caller, instrument)) return InstrumentNotFound();
         return ApplyUpdate(update, now, instrument);
       },
-      std::move(done));
+      std::move(audit), std::move(done));
 }
 
 void InstrumentService::List(const Caller& caller, const ListRequest& request, ListDone done) {
   absl::StatusOr<InstrumentQuery> query = ToInstrumentQuery(request);
   if (!query.ok()) return std::move(done)(query.status());
+  if (caller.role == Role::kCustomer) {
+    // A customer lists its own instruments, whatever owner filter it sent.
+    if (!query->identity_id.empty() && query->identity_id != caller.customer_identity_id) {
+      return std::move(done)(InstrumentPage{});
+    }
+    query->identity_id = caller.customer_identity_id;
+  }
   deps_.repository.List(caller.application_id, *std::move(query), std::move(done));
+}
+
+void InstrumentService::Reveal(const Caller& caller, std::string id, std::string reason,
+                               RevealDone done) {
+  auto finish = [this, caller, id](RevealDone reply, absl::StatusOr<RevealedInstrument> result) {
+    deps_.audit.Append(MakeAuditEvent(caller, kRevealAction, id, result.status()));
+    std::move(reply)(std::move(result));
+  };
+  if (!ValidRevealReason(reason)) {
+    return finish(std::move(done),
+                  common::InvalidFields({{"reason",
+                                          absl::StrCat("is required: 1 to ", kMaxRevealReasonLength,
+                                                       " characters, no digit runs longer than "
+                                                       "4, no control characters")}}));
+  }
+  deps_.repository.FindSealed(
+      caller.application_id, id,
+      [this, finish, done = std::move(done)](absl::StatusOr<InstrumentRecord> record) mutable {
+        if (!record.ok()) return finish(std::move(done), record.status());
+        Instrument instrument = std::move(record->instrument);
+        if (!instrument.card && !instrument.bank_account) {
+          // A wallet's third-party token is sealed too, but reveal is for card and account
+          // numbers only.
+          return finish(std::move(done),
+                        common::MakeError(absl::StatusCode::kFailedPrecondition, "NOT_REVEALABLE",
+                                          "only cards and bank accounts can be revealed"));
+        }
+        SealContext context{instrument.application_id, instrument.id,
+                            std::string(SecretFieldName(instrument.type))};
+        deps_.opener.Open(
+            std::move(record->secret_ciphertext), std::move(context),
+            [finish, instrument = std::move(instrument),
+             done = std::move(done)](absl::StatusOr<common::Secret> secret) mutable {
+              if (!secret.ok()) return finish(std::move(done), secret.status());
+              finish(std::move(done),
+                     RevealedInstrument{std::move(instrument), *std::move(secret)});
+            });
+      });
 }
 
 }  // namespace pi::instruments::domain

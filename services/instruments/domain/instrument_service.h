@@ -7,7 +7,15 @@
 // If the data key rotated between sealing and storing, the secret is sealed again under the new
 // key and stored once more. Security codes are used for verification only and never stored.
 // Codes: INVALID_ARGUMENT with every field violation (reason INVALID_FIELDS), NOT_FOUND, and the
-// sealer's and repository's codes. Thread-safe.
+// sealer's and repository's codes (FAILED_PRECONDITION / MAX_INSTRUMENT_COUNT at the owner's
+// limit).
+//
+// Tenancy: every call is scoped to the caller's application; a customer caller (customer JWT)
+// sees only its own identity's instruments, and any other answers NOT_FOUND. Authorization by
+// role happens before these calls (authorization.h).
+//
+// Audit: creates and updates are recorded with the row when they succeed and appended on their
+// own when they fail; every reveal is recorded, whatever its outcome. Thread-safe.
 #ifndef PI_SERVICES_INSTRUMENTS_DOMAIN_INSTRUMENT_SERVICE_H_
 #define PI_SERVICES_INSTRUMENTS_DOMAIN_INSTRUMENT_SERVICE_H_
 
@@ -18,6 +26,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/instruments/domain/audit.h"
 #include "services/instruments/domain/bank_account_validation.h"
 #include "services/instruments/domain/bin_table.h"
 #include "services/instruments/domain/caller.h"
@@ -29,6 +38,15 @@
 
 namespace pi::instruments::domain {
 
+// A revealed instrument: the masked instrument and its clear secret (PAN or account number).
+struct RevealedInstrument {
+  Instrument instrument;
+  common::Secret secret;
+};
+
+// Longest justification a reveal may carry into the audit trail.
+inline constexpr size_t kMaxRevealReasonLength = 200;
+
 class InstrumentService {
  public:
   using Done = absl::AnyInvocable<void(absl::StatusOr<Instrument>) &&>;
@@ -38,6 +56,8 @@ class InstrumentService {
   struct Dependencies {
     InstrumentRepository& repository;
     FieldSealer& sealer;
+    FieldOpener& opener;
+    AuditLog& audit;
     const Fingerprinter& fingerprinter;
     const IdGenerator& ids;
     const BinTable& bins;
@@ -63,6 +83,12 @@ class InstrumentService {
   // A page of `caller`'s application's instruments; INVALID_ARGUMENT for bad filters or tokens.
   void List(const Caller& caller, const ListRequest& request, ListDone done);
 
+  // The clear PAN (or account number) of `caller`'s instrument `id`, for processor callers.
+  // `reason` (1..kMaxRevealReasonLength characters, no long digit runs so no number can hide
+  // in it) is required. Audited with its outcome.
+  using RevealDone = absl::AnyInvocable<void(absl::StatusOr<RevealedInstrument>) &&>;
+  void Reveal(const Caller& caller, std::string id, std::string reason, RevealDone done);
+
  private:
   struct PendingCreate;
 
@@ -71,6 +97,8 @@ class InstrumentService {
   void Create(const Caller& caller, Instrument instrument, absl::Time now,
               const common::Secret& fingerprint_material, common::Secret secret, Done done);
   void SealAndInsert(std::shared_ptr<PendingCreate> pending);
+  // `done`, appending a failure event for `action` when the call fails.
+  Done AuditFailures(const Caller& caller, absl::string_view action, Done done);
 
   Dependencies deps_;
 };

@@ -13,6 +13,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "services/common/secret.h"
+#include "services/instruments/domain/audit.h"
+#include "services/instruments/domain/identity.h"
 #include "services/instruments/domain/instrument.h"
 #include "services/instruments/domain/instrument_query.h"
 
@@ -74,6 +76,8 @@ struct InstrumentRecord {
   Instrument instrument;
   std::string secret_ciphertext;
   uint32_t secret_key_version = 0;
+  // Recorded in the same transaction as the row (Insert only).
+  AuditEvent audit;
 };
 
 // Durable storage of instruments. Calls return at once; `done` runs later on a storage thread,
@@ -82,6 +86,12 @@ struct InstrumentRecord {
 // ABORTED with reason DATA_KEY_ROTATED when the record's data key stopped being the active one
 // (re-seal under the new key and insert again).
 // Thread-safe.
+//
+// Insert enforces ownership in its transaction, so it holds across replicas: the owner identity
+// must exist in the application (else INVALID_ARGUMENT on `payment_instrument.identity`), and
+// holds fewer enabled instruments than the application's limit (else FAILED_PRECONDITION with
+// reason MAX_INSTRUMENT_COUNT). The owner's row is locked while counting, so concurrent creates
+// for one owner are serialized and never pass the limit together.
 class InstrumentRepository {
  public:
   using InsertDone = absl::AnyInvocable<void(absl::Status) &&>;
@@ -97,11 +107,32 @@ class InstrumentRepository {
   virtual void List(std::string application_id, InstrumentQuery query, ListDone done) = 0;
 
   // Reads instrument `id` locked for update, calls `mutate` on it and, when that succeeds,
-  // writes the changed masked fields back, all in one transaction; answers with the result.
-  // NOT_FOUND for a missing instrument; `mutate`'s error otherwise, with nothing written.
+  // writes the changed masked fields back and appends `audit`, all in one transaction; answers
+  // with the result. NOT_FOUND for a missing instrument; `mutate`'s error otherwise, with nothing
+  // written. Re-enabling an instrument checks the owner's limit like Insert does.
   using Mutation = std::function<absl::Status(Instrument&)>;
   virtual void Update(std::string application_id, std::string id, Mutation mutate,
-                      FindDone done) = 0;
+                      AuditEvent audit, FindDone done) = 0;
+
+  // The instrument with its sealed secret, for the privileged reveal path. NOT_FOUND as Find.
+  using FindSealedDone = absl::AnyInvocable<void(absl::StatusOr<InstrumentRecord>) &&>;
+  virtual void FindSealed(std::string application_id, std::string id, FindSealedDone done) = 0;
+};
+
+// Durable storage of identities, asynchronous like InstrumentRepository. Insert answers
+// ALREADY_EXISTS (reason ALREADY_EXISTS) when the application already has the external id; the
+// audit event commits with the row. Finds answer NOT_FOUND (reason RESOURCE_NOT_FOUND) for ids of
+// other applications. Thread-safe.
+class IdentityRepository {
+ public:
+  using InsertDone = absl::AnyInvocable<void(absl::Status) &&>;
+  using FindDone = absl::AnyInvocable<void(absl::StatusOr<Identity>) &&>;
+
+  virtual ~IdentityRepository() = default;
+  virtual void Insert(Identity identity, AuditEvent audit, InsertDone done) = 0;
+  virtual void Find(std::string application_id, std::string id, FindDone done) = 0;
+  virtual void FindByExternalId(std::string application_id, std::string external_id,
+                                FindDone done) = 0;
 };
 
 }  // namespace pi::instruments::domain

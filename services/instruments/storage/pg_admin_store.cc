@@ -2,28 +2,72 @@
 
 #include <pqxx/pqxx>
 
-#include "services/instruments/domain/authenticator.h"
+#include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/storage/pg_errors.h"
 
 namespace pi::instruments::storage {
+namespace {
 
-absl::Status CreateApplication(const std::string& conninfo, const NewApplication& application) {
+// The admin CLI acts as this credential in the audit trail.
+constexpr char kAdminCredential[] = "admin-cli";
+
+void InsertCredential(pqxx::work& txn, const NewCredential& credential) {
+  // An empty hash (jwt_hs256, whose key is derived) is stored as NULL.
+  txn.exec_params(
+      "INSERT INTO credentials (id, application_id, kind, role, secret_sha256) "
+      "VALUES ($1, $2, $3, $4, NULLIF($5, ''::bytea))",
+      credential.credential_id, credential.application_id,
+      std::string(domain::CredentialKindName(credential.kind)),
+      std::string(domain::RoleName(credential.role)),
+      pqxx::binarystring(credential.secret_hash));
+  InsertAuditEventUnprepared(txn, {credential.application_id, kAdminCredential, "credential.create",
+                                   credential.credential_id, "OK", ""});
+}
+
+template <typename Fn>
+absl::Status InTransaction(const std::string& conninfo, Fn&& fn) {
   try {
     pqxx::connection c(conninfo);
     pqxx::work txn(c);
-    txn.exec_params("INSERT INTO applications (id, name) VALUES ($1, $2)",
-                    application.application_id, application.name);
-    txn.exec_params(
-        "INSERT INTO credentials (id, application_id, kind, role, secret_sha256) "
-        "VALUES ($1, $2, 'basic', $3, $4)",
-        application.credential_id, application.application_id,
-        std::string(domain::RoleName(application.role)),
-        pqxx::binarystring(application.secret_hash));
-    txn.commit();
-    return absl::OkStatus();
+    absl::Status status = fn(txn);
+    if (status.ok()) txn.commit();
+    return status;
   } catch (const std::exception& e) {
     return StatusFromException(e);
   }
+}
+
+}  // namespace
+
+absl::Status CreateApplication(const std::string& conninfo, const NewApplication& application,
+                               const NewCredential& credential) {
+  return InTransaction(conninfo, [&](pqxx::work& txn) {
+    txn.exec_params(
+        "INSERT INTO applications (id, name, max_instruments_per_identity) VALUES ($1, $2, $3)",
+        application.application_id, application.name, application.max_instruments_per_identity);
+    InsertAuditEventUnprepared(txn, {application.application_id, kAdminCredential,
+                                     "application.create", application.application_id, "OK", ""});
+    InsertCredential(txn, credential);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status CreateCredential(const std::string& conninfo, const NewCredential& credential) {
+  return InTransaction(conninfo, [&](pqxx::work& txn) {
+    if (txn.exec_params("SELECT 1 FROM applications WHERE id = $1", credential.application_id)
+            .empty()) {
+      return absl::NotFoundError("no such application");
+    }
+    InsertCredential(txn, credential);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status AppendAuditEvent(const std::string& conninfo, const domain::AuditEvent& event) {
+  return InTransaction(conninfo, [&](pqxx::work& txn) {
+    InsertAuditEventUnprepared(txn, event);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace pi::instruments::storage

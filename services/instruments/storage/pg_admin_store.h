@@ -1,26 +1,41 @@
-// Synchronous writes for the admin CLI: applications and their credentials. Not for the serving
-// path (it blocks). Each call opens its own connection.
+// Synchronous writes for the admin CLI: applications and their credentials, each with its audit
+// event in the same transaction. Not for the serving path (it blocks). Each call opens its own
+// connection.
 #ifndef PI_SERVICES_INSTRUMENTS_STORAGE_PG_ADMIN_STORE_H_
 #define PI_SERVICES_INSTRUMENTS_STORAGE_PG_ADMIN_STORE_H_
 
 #include <string>
 
 #include "absl/status/status.h"
-#include "services/instruments/domain/caller.h"
+#include "services/instruments/domain/audit.h"
+#include "services/instruments/domain/authenticator.h"
 
 namespace pi::instruments::storage {
+
+struct NewCredential {
+  std::string credential_id;
+  std::string application_id;
+  domain::CredentialKind kind = domain::CredentialKind::kBasic;
+  domain::Role role = domain::Role::kMerchant;
+  std::string secret_hash;  // SHA-256 of the generated secret; empty for kJwtHs256
+};
 
 struct NewApplication {
   std::string application_id;
   std::string name;
-  std::string credential_id;
-  domain::Role role = domain::Role::kMerchant;
-  std::string secret_hash;  // SHA-256 of the generated secret, never the secret
+  int max_instruments_per_identity = 10;
 };
 
 // Creates the application and its first credential in one transaction. ALREADY_EXISTS for a
 // taken id; UNAVAILABLE when the database is unreachable.
-absl::Status CreateApplication(const std::string& conninfo, const NewApplication& application);
+absl::Status CreateApplication(const std::string& conninfo, const NewApplication& application,
+                               const NewCredential& credential);
+
+// Adds a credential to an existing application. NOT_FOUND for an unknown application.
+absl::Status CreateCredential(const std::string& conninfo, const NewCredential& credential);
+
+// Appends one audit event in its own transaction (key operations, revocations).
+absl::Status AppendAuditEvent(const std::string& conninfo, const domain::AuditEvent& event);
 
 }  // namespace pi::instruments::storage
 

@@ -11,7 +11,7 @@ namespace {
 
 constexpr char kFind[] = "credential_find";
 constexpr char kFindSql[] =
-    "SELECT id, application_id, role, secret_sha256, revoked_at IS NOT NULL "
+    "SELECT id, application_id, kind, role, secret_sha256, revoked_at IS NOT NULL "
     "FROM credentials WHERE id = $1";
 
 }  // namespace
@@ -36,11 +36,15 @@ void PgCredentialRepository::FindCredential(std::string id, FindDone done) {
       domain::StoredCredential credential;
       credential.id = row[0].as<std::string>();
       credential.application_id = row[1].as<std::string>();
-      credential.role =
-          domain::RoleFromName(row[2].as<std::string>()).value_or(domain::Role::kMerchant);
-      pqxx::binarystring hash(row[3]);
-      credential.secret_hash = hash.str();
-      credential.revoked = row[4].as<bool>();
+      std::optional<domain::CredentialKind> kind =
+          domain::CredentialKindFromName(row[2].as<std::string>());
+      std::optional<domain::Role> role = domain::RoleFromName(row[3].as<std::string>());
+      // A row this build does not understand authenticates nobody.
+      if (!kind || !role) return absl::OkStatus();
+      credential.kind = *kind;
+      credential.role = *role;
+      if (!row[4].is_null()) credential.secret_hash = pqxx::binarystring(row[4]).str();
+      credential.revoked = row[5].as<bool>();
       found = std::move(credential);
       return absl::OkStatus();
     });

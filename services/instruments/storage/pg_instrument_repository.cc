@@ -6,7 +6,9 @@
 #include <pqxx/pqxx>
 
 #include "services/common/error.h"
+#include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/storage/pg_errors.h"
+#include "services/instruments/storage/pg_json_columns.h"
 
 namespace pi::instruments::storage {
 namespace {
@@ -19,6 +21,20 @@ constexpr char kLockActiveKey[] = "instrument_lock_active_key";
 constexpr char kList[] = "instrument_list";
 constexpr char kFindForUpdate[] = "instrument_find_for_update";
 constexpr char kUpdate[] = "instrument_update";
+constexpr char kLockOwner[] = "instrument_lock_owner";
+constexpr char kCountEnabled[] = "instrument_count_enabled";
+constexpr char kFindSealed[] = "instrument_find_sealed";
+
+// The owner's row, locked so that creates for one owner take turns at the count below, and the
+// application's limit. No row: the identity does not exist in this application.
+constexpr char kLockOwnerSql[] =
+    "SELECT a.max_instruments_per_identity FROM identities i "
+    "JOIN applications a ON a.id = i.application_id "
+    "WHERE i.application_id = $1 AND i.id = $2 FOR UPDATE OF i";
+
+constexpr char kCountEnabledSql[] =
+    "SELECT count(*) FROM payment_instruments "
+    "WHERE application_id = $1 AND identity_id = $2 AND enabled";
 
 // A row may only be written under the application's active data key. FOR SHARE makes a rotation
 // (which updates that key row) wait for this insert to commit, and makes an insert that started
@@ -59,6 +75,10 @@ constexpr char kInsertSql[] =
 constexpr char kFindSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
     "FROM payment_instruments WHERE application_id = $1 AND id = $2";
 
+constexpr char kFindSealedSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
+    ", secret_ciphertext, secret_key_version "
+    "FROM payment_instruments WHERE application_id = $1 AND id = $2";
+
 constexpr char kFindForUpdateSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
     "FROM payment_instruments WHERE application_id = $1 AND id = $2 FOR UPDATE";
 
@@ -89,18 +109,29 @@ constexpr char kUpdateSql[] =
 
 using Text = std::optional<std::string>;
 
-std::optional<std::string> AddressToJson(const std::optional<domain::Address>& a) {
-  if (!a) return std::nullopt;
-  return nlohmann::json{{"line1", a->line1},   {"line2", a->line2},
-                        {"city", a->city},     {"region", a->region},
-                        {"postal_code", a->postal_code}, {"country", a->country}}
-      .dump();
+absl::Status InstrumentNotFound() {
+  return common::MakeError(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+                           "payment instrument not found");
 }
 
-domain::Address AddressFromJson(const std::string& text) {
-  nlohmann::json j = nlohmann::json::parse(text);
-  return {j.value("line1", ""),       j.value("line2", ""),       j.value("city", ""),
-          j.value("region", ""),      j.value("postal_code", ""), j.value("country", "")};
+// OK when `identity_id` exists in the application and holds fewer enabled instruments than the
+// limit (excluding none: call before the new or re-enabled row counts). Locks the owner's row
+// until `txn` ends.
+absl::Status CheckOwnerLimit(pqxx::work& txn, const std::string& application_id,
+                             const std::string& identity_id) {
+  pqxx::result owner = txn.exec_prepared(kLockOwner, application_id, identity_id);
+  if (owner.empty()) {
+    return common::InvalidFields({{"payment_instrument.identity",
+                                   "does not name an identity of this application"}});
+  }
+  long long limit = owner[0][0].as<long long>();
+  long long enabled = txn.exec_prepared(kCountEnabled, application_id, identity_id)[0][0]
+                          .as<long long>();
+  if (enabled >= limit) {
+    return common::MakeError(absl::StatusCode::kFailedPrecondition, "MAX_INSTRUMENT_COUNT",
+                             "the owner already holds the maximum number of instruments");
+  }
+  return absl::OkStatus();
 }
 
 std::string Str(const pqxx::row& row, const char* column) {
@@ -116,7 +147,7 @@ Instrument InstrumentFromRow(const std::string& application_id, const pqxx::row&
                  .value_or(domain::InstrumentType::kPaymentCard);
   out.enabled = row["enabled"].as<bool>();
   out.holder_name = Str(row, "holder_name");
-  out.tags = nlohmann::json::parse(Str(row, "tags")).get<std::map<std::string, std::string>>();
+  out.tags = TagsFromJson(Str(row, "tags"));
   if (!row["address"].is_null()) out.address = AddressFromJson(Str(row, "address"));
   out.currency = Str(row, "currency");
   out.fingerprint = Str(row, "fingerprint");
@@ -221,14 +252,17 @@ std::vector<PreparedStatement> PgInstrumentRepository::Statements() {
           {kLockActiveKey, kLockActiveKeySql},
           {kList, kListSql},
           {kFindForUpdate, kFindForUpdateSql},
-          {kUpdate, kUpdateSql}};
+          {kUpdate, kUpdateSql},
+          {kLockOwner, kLockOwnerSql},
+          {kCountEnabled, kCountEnabledSql},
+          {kFindSealed, kFindSealedSql}};
 }
 
 void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone done) {
   pool_.Submit([record = std::move(record),
                 done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
     if (!session.ok()) return std::move(done)(session.status());
-    absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
+    absl::Status status = RunPg(**session, [&](pqxx::connection& c) -> absl::Status {
       const Instrument& i = record.instrument;
       CardColumns card = ToColumns(i.card);
       BankColumns bank = ToColumns(i.bank_account);
@@ -239,10 +273,13 @@ void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone 
         return common::MakeError(absl::StatusCode::kAborted, "DATA_KEY_ROTATED",
                                  "the data key rotated; seal again");
       }
+      if (absl::Status s = CheckOwnerLimit(txn, i.application_id, i.identity_id); !s.ok()) {
+        return s;
+      }
       txn.exec_prepared(
           kInsert, i.application_id, i.id, i.identity_id,
           std::string(domain::InstrumentTypeName(i.type)), i.enabled, i.holder_name,
-          nlohmann::json(i.tags).dump(), AddressToJson(i.address), i.currency,
+          TagsToJson(i.tags), AddressToJson(i.address), i.currency,
           pqxx::binarystring(record.secret_ciphertext),
           static_cast<long long>(absl::ToUnixMicros(i.create_time)),
           static_cast<long long>(absl::ToUnixMicros(i.update_time)), card.bin, card.last_four,
@@ -251,6 +288,7 @@ void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone 
           card.network_token, bank.masked, bank.last_four, bank.routing, bank.institution,
           bank.transit, bank.type, bank.country, bank.validation, wallet.third_party,
           wallet.merchant_identity, record.secret_key_version, i.fingerprint);
+      InsertAuditEvent(txn, record.audit);
       txn.commit();
       return absl::OkStatus();
     });
@@ -272,8 +310,7 @@ void PgInstrumentRepository::Find(std::string application_id, std::string id, Fi
     if (!status.ok()) {
       std::move(done)(std::move(status));
     } else if (!found) {
-      std::move(done)(common::MakeError(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
-                                        "payment instrument not found"));
+      std::move(done)(InstrumentNotFound());
     } else {
       std::move(done)(*std::move(found));
     }
@@ -281,21 +318,26 @@ void PgInstrumentRepository::Find(std::string application_id, std::string id, Fi
 }
 
 void PgInstrumentRepository::Update(std::string application_id, std::string id, Mutation mutate,
-                                    FindDone done) {
+                                    domain::AuditEvent audit, FindDone done) {
   pool_.Submit([application_id = std::move(application_id), id = std::move(id),
-                mutate = std::move(mutate),
+                mutate = std::move(mutate), audit = std::move(audit),
                 done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
     if (!session.ok()) return std::move(done)(session.status());
     std::optional<Instrument> updated;
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) -> absl::Status {
       pqxx::work txn(c);
       pqxx::result rows = txn.exec_prepared(kFindForUpdate, application_id, id);
-      if (rows.empty()) {
-        return common::MakeError(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
-                                 "payment instrument not found");
-      }
+      if (rows.empty()) return InstrumentNotFound();
       Instrument instrument = InstrumentFromRow(application_id, rows[0]);
+      bool was_enabled = instrument.enabled;
       if (absl::Status s = mutate(instrument); !s.ok()) return s;  // rolls back
+      if (!was_enabled && instrument.enabled) {
+        // Re-enabling takes a place under the owner's limit, like a create.
+        if (absl::Status s = CheckOwnerLimit(txn, application_id, instrument.identity_id);
+            !s.ok()) {
+          return s;
+        }
+      }
       auto nullable = [](const std::string& v) -> Text {
         return v.empty() ? std::nullopt : Text(v);
       };
@@ -306,15 +348,39 @@ void PgInstrumentRepository::Update(std::string application_id, std::string id, 
       }
       txn.exec_prepared(kUpdate, application_id, id, instrument.enabled,
                         nullable(instrument.disabled_code), nullable(instrument.disabled_message),
-                        instrument.holder_name, nlohmann::json(instrument.tags).dump(),
+                        instrument.holder_name, TagsToJson(instrument.tags),
                         AddressToJson(instrument.address), month, year,
                         static_cast<long long>(absl::ToUnixMicros(instrument.update_time)));
+      InsertAuditEvent(txn, audit);
       txn.commit();
       updated = std::move(instrument);
       return absl::OkStatus();
     });
     if (!status.ok()) return std::move(done)(std::move(status));
     std::move(done)(*std::move(updated));
+  });
+}
+
+void PgInstrumentRepository::FindSealed(std::string application_id, std::string id,
+                                        FindSealedDone done) {
+  pool_.Submit([application_id = std::move(application_id), id = std::move(id),
+                done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
+    if (!session.ok()) return std::move(done)(session.status());
+    std::optional<domain::InstrumentRecord> found;
+    absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
+      pqxx::read_transaction txn(c);
+      pqxx::result rows = txn.exec_prepared(kFindSealed, application_id, id);
+      if (rows.empty()) return absl::OkStatus();
+      domain::InstrumentRecord record;
+      record.instrument = InstrumentFromRow(application_id, rows[0]);
+      record.secret_ciphertext = pqxx::binarystring(rows[0]["secret_ciphertext"]).str();
+      record.secret_key_version = rows[0]["secret_key_version"].as<uint32_t>(0);
+      found = std::move(record);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return std::move(done)(std::move(status));
+    if (!found) return std::move(done)(InstrumentNotFound());
+    std::move(done)(*std::move(found));
   });
 }
 

@@ -1,5 +1,6 @@
 // PostgreSQL implementation of domain::InstrumentRepository. All SQL for payment_instruments
-// lives in the .cc, prepared on every pool connection (see Statements()). Thread-safe.
+// lives in the .cc, prepared on every pool connection (see Statements(); the pool must also
+// prepare PgAuditLog::Statements()). Thread-safe.
 #ifndef PI_SERVICES_INSTRUMENTS_STORAGE_PG_INSTRUMENT_REPOSITORY_H_
 #define PI_SERVICES_INSTRUMENTS_STORAGE_PG_INSTRUMENT_REPOSITORY_H_
 
@@ -22,7 +23,8 @@ class PgInstrumentRepository : public domain::InstrumentRepository {
   void Find(std::string application_id, std::string id, FindDone done) override;
   void List(std::string application_id, domain::InstrumentQuery query, ListDone done) override;
   void Update(std::string application_id, std::string id, Mutation mutate,
-              FindDone done) override;
+              domain::AuditEvent audit, FindDone done) override;
+  void FindSealed(std::string application_id, std::string id, FindSealedDone done) override;
 
  private:
   PgWorkerPool& pool_;

@@ -25,6 +25,7 @@
 #include "services/instruments/crypto/random_id_generator.h"
 #include "services/instruments/domain/instrument_service.h"
 #include "services/instruments/storage/pg_admin_store.h"
+#include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/storage/pg_data_key_repository.h"
 #include "services/instruments/storage/pg_instrument_repository.h"
 #include "tests/support/test_database.h"
@@ -48,6 +49,7 @@ std::string KeyFileText() {
 std::vector<storage::PreparedStatement> Statements() {
   std::vector<storage::PreparedStatement> s = storage::PgInstrumentRepository::Statements();
   for (auto& d : storage::PgDataKeyRepository::Statements()) s.push_back(d);
+  for (auto& d : storage::PgAuditLog::Statements()) s.push_back(d);
   return s;
 }
 
@@ -62,14 +64,13 @@ class KeyRotationDrill : public ::testing::Test {
         data_keys_(pool_),
         key_manager_(provider_, data_keys_, {}),
         fingerprinter_(ring_.fingerprint_master_key()),
-        service_({instruments_, key_manager_, fingerprinter_, ids_, bins_, verifier_,
-                  [] { return absl::Now(); }}) {}
+        audit_(pool_),
+        service_({instruments_, key_manager_, key_manager_, audit_, fingerprinter_, ids_, bins_,
+                  verifier_, [] { return absl::Now(); }}) {}
 
   void SetUp() override {
     application_id_ = crypto::RandomIdGenerator().NewId("AP");
-    storage::NewApplication app{application_id_, "drill", crypto::RandomIdGenerator().NewId("US"),
-                                domain::Role::kMerchant, std::string(32, 'h')};
-    ASSERT_TRUE(storage::CreateApplication(url_, app).ok());
+    pi::testing::CreateTenant(url_, application_id_, {"IDdrill"});
     auto admin = storage::PgKeyAdmin::Connect(url_);
     ASSERT_TRUE(admin.ok());
     admin_ = *std::move(admin);
@@ -132,6 +133,7 @@ class KeyRotationDrill : public ::testing::Test {
   crypto::RandomIdGenerator ids_;
   domain::BinTable bins_;
   domain::SandboxVerifier verifier_;
+  storage::PgAuditLog audit_;
   domain::InstrumentService service_;
   std::unique_ptr<storage::PgKeyAdmin> admin_;
   std::string application_id_;

@@ -15,6 +15,7 @@
 #include "services/common/error.h"
 #include "services/instruments/storage/migrator.h"
 #include "services/instruments/storage/pg_admin_store.h"
+#include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/storage/pg_credential_repository.h"
 #include "tests/support/test_database.h"
 
@@ -32,6 +33,7 @@ std::string UniqueId(absl::string_view prefix) {
 std::vector<PreparedStatement> AllStatements() {
   std::vector<PreparedStatement> s = PgInstrumentRepository::Statements();
   for (auto& c : PgCredentialRepository::Statements()) s.push_back(c);
+  for (auto& c : PgAuditLog::Statements()) s.push_back(c);
   return s;
 }
 
@@ -44,10 +46,8 @@ class PgRepositoryTest : public ::testing::Test {
 
   void SetUp() override {
     application_id_ = UniqueId("AP");
-    NewApplication app{application_id_, "test", UniqueId("US"), domain::Role::kMerchant,
-                       std::string(32, 'h')};
-    credential_id_ = app.credential_id;
-    ASSERT_TRUE(CreateApplication(pi::testing::TestDatabaseUrl(), app).ok());
+    pi::testing::CreateTenant(pi::testing::TestDatabaseUrl(), application_id_, {"IDowner"});
+    credential_id_ = absl::StrCat("US", application_id_);
     // Rows may only be written under the application's active data key.
     pqxx::connection c(pi::testing::TestDatabaseUrl());
     pqxx::work txn(c);
@@ -243,7 +243,7 @@ TEST_F(PgRepositoryTest, UpdateWritesTheMutationAndFailedMutationsWriteNothing) 
   ASSERT_TRUE(Insert(std::move(record)).ok());
   auto update = [&](const std::string& application, domain::InstrumentRepository::Mutation m) {
     std::promise<absl::StatusOr<Instrument>> done;
-    instruments_.Update(application, id, std::move(m),
+    instruments_.Update(application, id, std::move(m), {application, "USx", "instrument.update", id, "OK", ""},
                         [&](absl::StatusOr<Instrument> r) { done.set_value(std::move(r)); });
     return done.get_future().get();
   };

@@ -60,6 +60,34 @@ class FakeCredentialStore : public CredentialStore {
   absl::Status status_;
 };
 
+// Records appended audit events.
+class RecordingAuditLog : public AuditLog {
+ public:
+  void Append(AuditEvent event) override { events.push_back(std::move(event)); }
+  std::vector<AuditEvent> events;
+};
+
+// A customer-token verifier for tokens of the form "kid.sub.sig" (three parts, like a JWT):
+// valid when sig == "good-<credential id>", and then the subject is `sub`.
+class FakeTokenVerifier : public CustomerTokenVerifier {
+ public:
+  absl::StatusOr<std::string> KeyIdOf(absl::string_view token) const override {
+    size_t dot = token.find('.');
+    if (dot == 0) return absl::InvalidArgumentError("no kid");
+    return std::string(token.substr(0, dot));
+  }
+  absl::StatusOr<std::string> VerifiedSubject(absl::string_view token,
+                                              const StoredCredential& credential,
+                                              absl::Time) const override {
+    size_t first = token.find('.');
+    size_t last = token.rfind('.');
+    if (token.substr(last + 1) != absl::StrCat("good-", credential.id)) {
+      return absl::InvalidArgumentError("bad signature");
+    }
+    return std::string(token.substr(first + 1, last - first - 1));
+  }
+};
+
 std::string Basic(absl::string_view user_pass) {
   return absl::StrCat("Basic ", absl::Base64Escape(user_pass));
 }
@@ -67,15 +95,15 @@ std::string Basic(absl::string_view user_pass) {
 class AuthenticatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_.Add({"CRproc", "APone", Role::kProcessor, hasher_.Hash("s3cret"), false});
-    store_.Add({"CRold", "APone", Role::kMerchant, hasher_.Hash("oldsecret"), true});
+    store_.Add({"CRproc", "APone", CredentialKind::kBasic, Role::kProcessor, hasher_.Hash("s3cret"), false});
+    store_.Add({"CRold", "APone", CredentialKind::kBasic, Role::kMerchant, hasher_.Hash("oldsecret"), true});
   }
 
   // Runs Authenticate; fails the test unless `done` ran exactly once.
   absl::StatusOr<Caller> Authenticate(absl::string_view authorization) {
     std::optional<absl::StatusOr<Caller>> result;
     int calls = 0;
-    authenticator_.Authenticate(authorization, [&](absl::StatusOr<Caller> r) {
+    authenticator_.Authenticate(authorization, "RQtest", [&](absl::StatusOr<Caller> r) {
       ++calls;
       result = std::move(r);
     });
@@ -91,7 +119,9 @@ class AuthenticatorTest : public ::testing::Test {
 
   FakeSecretHasher hasher_;
   FakeCredentialStore store_;
-  Authenticator authenticator_{store_, hasher_};
+  FakeTokenVerifier tokens_;
+  RecordingAuditLog audit_;
+  Authenticator authenticator_{store_, hasher_, tokens_, audit_, [] { return absl::Now(); }};
 };
 
 TEST_F(AuthenticatorTest, ValidBasicCredentialYieldsCaller) {
@@ -116,7 +146,7 @@ TEST_F(AuthenticatorTest, SchemeIsCaseInsensitiveAndWhitespaceIsTrimmed) {
 }
 
 TEST_F(AuthenticatorTest, SecretMayContainAColon) {
-  store_.Add({"CRcolon", "APtwo", Role::kAdmin, hasher_.Hash("a:b"), false});
+  store_.Add({"CRcolon", "APtwo", CredentialKind::kBasic, Role::kAdmin, hasher_.Hash("a:b"), false});
 
   absl::StatusOr<Caller> caller = Authenticate(Basic("CRcolon:a:b"));
 
@@ -172,7 +202,7 @@ INSTANTIATE_TEST_SUITE_P(
                       MalformedCase{"EmptyId", Basic(":s3cret")},
                       MalformedCase{"EmptySecret", Basic("CRproc:")},
                       MalformedCase{"TooLong",
-                                    Basic(absl::StrCat("CRproc:", std::string(1100, 'x')))}),
+                                    Basic(absl::StrCat("CRproc:", std::string(2100, 'x')))}),
     [](const ::testing::TestParamInfo<MalformedCase>& param_info) {
       return param_info.param.name;
     });

@@ -96,6 +96,27 @@ class FakeIdGenerator : public IdGenerator {
   mutable int count_ = 0;
 };
 
+// Opens what FakeSealer sealed (under the same field), synchronously.
+class FakeOpener : public FieldOpener {
+ public:
+  void Open(std::string ciphertext, SealContext context, OpenDone done) override {
+    std::string prefix = absl::StrCat("sealed(", context.field, "):");
+    if (ciphertext.rfind(prefix, 0) != 0) {
+      return std::move(done)(common::MakeError(absl::StatusCode::kDataLoss, "DECRYPTION_FAILED",
+                                               "wrong context"));
+    }
+    std::string reversed = ciphertext.substr(prefix.size());
+    std::move(done)(common::Secret(std::string(reversed.rbegin(), reversed.rend())));
+  }
+};
+
+// Records appended audit events.
+class RecordingAuditLog : public AuditLog {
+ public:
+  void Append(AuditEvent event) override { events.push_back(std::move(event)); }
+  std::vector<AuditEvent> events;
+};
+
 // Stores records in a map keyed by id and completes synchronously.
 class FakeRepository : public InstrumentRepository {
  public:
@@ -145,7 +166,7 @@ class FakeRepository : public InstrumentRepository {
     std::move(done)(std::move(page));
   }
 
-  void Update(std::string application_id, std::string id, Mutation mutate,
+  void Update(std::string application_id, std::string id, Mutation mutate, AuditEvent audit,
               FindDone done) override {
     auto it = records_.find(id);
     if (it == records_.end() || it->second.instrument.application_id != application_id) {
@@ -154,8 +175,20 @@ class FakeRepository : public InstrumentRepository {
     Instrument copy = it->second.instrument;
     if (absl::Status s = mutate(copy); !s.ok()) return std::move(done)(s);
     it->second.instrument = copy;
+    update_audits_.push_back(std::move(audit));
     std::move(done)(copy);
   }
+
+  void FindSealed(std::string application_id, std::string id, FindSealedDone done) override {
+    auto it = records_.find(id);
+    if (it == records_.end() || it->second.instrument.application_id != application_id) {
+      return std::move(done)(absl::NotFoundError("instrument not found"));
+    }
+    std::move(done)(it->second);
+  }
+
+  // The audit events that committed with updates.
+  const std::vector<AuditEvent>& update_audits() const { return update_audits_; }
 
   void FailInsertsWith(absl::Status status) { insert_status_ = std::move(status); }
   void SetActiveKeyVersion(uint32_t version) { active_key_version_ = version; }
@@ -164,6 +197,7 @@ class FakeRepository : public InstrumentRepository {
 
  private:
   std::map<std::string, InstrumentRecord> records_;
+  std::vector<AuditEvent> update_audits_;
   uint32_t active_key_version_ = 1;
   absl::Status insert_status_;
   int inserts_ = 0;
@@ -312,6 +346,8 @@ class InstrumentServiceTest : public ::testing::Test {
   }
 
   FakeRepository repository_;
+  FakeOpener opener_;
+  RecordingAuditLog audit_;
   FakeSealer sealer_;
   FakeFingerprinter fingerprinter_;
   FakeIdGenerator ids_;
@@ -321,7 +357,8 @@ class InstrumentServiceTest : public ::testing::Test {
       "42424299,,HSA_FSA,Health Bank,USA\n");
   SandboxVerifier verifier_;
   InstrumentService service_{
-      {repository_, sealer_, fingerprinter_, ids_, bins_, verifier_, [] { return FixedNow(); }}};
+      {repository_, sealer_, opener_, audit_, fingerprinter_, ids_, bins_, verifier_,
+       [] { return FixedNow(); }}};
 };
 
 TEST_F(InstrumentServiceTest, InvalidCardIsRejectedWithEveryViolationAndNothingStored) {

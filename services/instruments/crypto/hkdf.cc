@@ -1,0 +1,35 @@
+#include "services/instruments/crypto/hkdf.h"
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace pi::instruments::crypto {
+
+common::Secret HkdfSha256(absl::string_view key, absl::string_view salt, absl::string_view info,
+                          size_t length) {
+  EVP_KDF* kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
+  EVP_KDF_CTX* ctx = kdf ? EVP_KDF_CTX_new(kdf) : nullptr;
+  EVP_KDF_free(kdf);
+  std::string out(length, '\0');
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(key.data()),
+                                        key.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char*>(salt.data()),
+                                        salt.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(info.data()),
+                                        info.size()),
+      OSSL_PARAM_construct_end()};
+  bool ok = ctx != nullptr &&
+            EVP_KDF_derive(ctx, reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                           params) == 1;
+  EVP_KDF_CTX_free(ctx);
+  if (!ok) std::abort();
+  return common::Secret(std::move(out));
+}
+
+}  // namespace pi::instruments::crypto
