@@ -47,6 +47,7 @@ absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const st
                                                    {"PI_PORT_FILE", dir + "/grpc.port"},
                                                    {"PI_HEALTH_INTERVAL", "200ms"}};
   for (const auto& [k, v] : options.server_env) server_env[k] = v;
+  system->server_env_ = server_env;
   absl::StatusOr<ChildProcess> server =
       ChildProcess::Start(PI_SERVER_BINARY, {}, server_env, dir + "/pi-server.log");
   if (!server.ok()) return server.status();
@@ -91,18 +92,37 @@ std::string SystemUnderTest::CreateIdentity() {
 
 absl::StatusOr<std::string> SystemUnderTest::CreateCredential(
     const std::vector<std::string>& flags) {
-  std::vector<std::string> args = {"create-credential", "--application=" + application_id_,
-                                   "--key_file=" + dir_ + "/keys"};
+  std::vector<std::string> args = {"create-credential", "--application=" + application_id_};
   args.insert(args.end(), flags.begin(), flags.end());
+  return AdminCommand(args);
+}
+
+absl::StatusOr<std::string> SystemUnderTest::AdminCommand(const std::vector<std::string>& args) {
   std::string out;
-  absl::StatusOr<int> code =
-      RunToCompletion(PI_SERVER_BINARY, args, {{"PI_DATABASE_URL", database_url_}}, &out);
+  absl::StatusOr<int> code = RunToCompletion(
+      PI_SERVER_BINARY, args,
+      {{"PI_DATABASE_URL", database_url_}, {"PI_KEY_FILE", dir_ + "/keys"}}, &out);
   if (!code.ok()) return code.status();
-  if (*code != 0) return absl::InternalError(absl::StrCat("create-credential exited ", *code));
+  if (*code != 0) {
+    return absl::InternalError(absl::StrCat("pi-server ", args.empty() ? "" : args[0],
+                                            " exited ", *code));
+  }
   return out;
 }
 
+absl::StatusOr<int> SystemUnderTest::StartReplica() {
+  std::string name = absl::StrCat("replica", replicas_.size() + 1);
+  std::map<std::string, std::string> env = server_env_;
+  env["PI_PORT_FILE"] = absl::StrCat(dir_, "/", name, ".port");
+  absl::StatusOr<ChildProcess> replica =
+      ChildProcess::Start(PI_SERVER_BINARY, {}, env, absl::StrCat(dir_, "/", name, ".log"));
+  if (!replica.ok()) return replica.status();
+  replicas_.push_back(*std::move(replica));
+  return WaitForPortFile(env["PI_PORT_FILE"], absl::Seconds(20));
+}
+
 SystemUnderTest::~SystemUnderTest() {
+  replicas_.clear();
   server_.reset();   // kills pi-server if it still runs
   gateway_.reset();
   std::error_code ignored;

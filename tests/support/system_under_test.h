@@ -42,6 +42,12 @@ class SystemUnderTest {
   // Runs `pi-server create-credential` for the application with `flags` (e.g. "--kind=api_key");
   // returns its JSON output, or an error.
   absl::StatusOr<std::string> CreateCredential(const std::vector<std::string>& flags);
+  // Runs `pi-server <args...>` against the system's database and key file; returns its stdout,
+  // or an error when it exits non-zero.
+  absl::StatusOr<std::string> AdminCommand(const std::vector<std::string>& args);
+  // Starts another pi-server replica on the same database and key file; returns its gRPC port.
+  // It stops with the system.
+  absl::StatusOr<int> StartReplica();
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_port_; }
   ChildProcess& server() { return *server_; }
@@ -59,6 +65,8 @@ class SystemUnderTest {
   int http_port_ = 0;
   std::optional<ChildProcess> server_;
   std::optional<ChildProcess> gateway_;
+  std::vector<ChildProcess> replicas_;
+  std::map<std::string, std::string> server_env_;
 };
 
 }  // namespace pi::testing
