@@ -8,10 +8,15 @@
 namespace pi::gateway {
 
 const std::vector<std::string>& GatewayConfig::SettingNames() {
-  static const std::vector<std::string> kNames = {
-      "http_address",   "grpc_target",     "io_threads",     "max_body_bytes",
-      "idle_timeout",   "header_timeout",  "body_timeout",   "rpc_deadline",
-      "shutdown_grace", "port_file",       "public_base_url", "finix_prefix"};
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names = {
+        "http_address",   "grpc_target",     "io_threads",      "max_body_bytes",
+        "idle_timeout",   "header_timeout",  "body_timeout",    "rpc_deadline",
+        "shutdown_grace", "port_file",       "public_base_url", "finix_prefix",
+        "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name"};
+    for (std::string& tls : common::TlsFiles::SettingNames("grpc_tls_")) names.push_back(tls);
+    return names;
+  }();
   return kNames;
 }
 
@@ -56,6 +61,12 @@ absl::StatusOr<GatewayConfig> GatewayConfig::FromSettings(const common::Settings
       (config.finix.prefix.front() != '/' || config.finix.prefix.back() == '/')) {
     problems.push_back("finix_prefix: must start with '/' and not end with it, e.g. /finix");
   }
+  config.http_tls = common::TlsFiles::FromSettings(s, "http_tls_", true, problems);
+  config.grpc_tls = common::TlsFiles::FromSettings(s, "grpc_tls_", false, problems);
+  if (config.grpc_tls.enabled() && config.grpc_tls.ca_file.empty()) {
+    problems.push_back("grpc_tls_cert_file: a client certificate needs grpc_tls_ca_file too");
+  }
+  config.grpc_tls_server_name = s.Get("grpc_tls_server_name");
   if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
   return config;
 }

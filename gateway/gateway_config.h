@@ -10,6 +10,7 @@
 #include "gateway/dialects/finix/finix_options.h"
 #include "gateway/server/http_server.h"
 #include "services/common/settings.h"
+#include "services/common/tls_files.h"
 
 namespace pi::gateway {
 
@@ -20,6 +21,13 @@ struct GatewayConfig {
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string port_file;                // optional: the bound HTTP port is written here
   finix::FinixOptions finix;            // finix_prefix, public_base_url
+  // HTTPS on the listener: http_tls_cert_file and http_tls_key_file. Off when unset.
+  common::TlsFiles http_tls;
+  // TLS to pi-server: grpc_tls_ca_file verifies pi-server's certificate (enables TLS);
+  // grpc_tls_cert_file and grpc_tls_key_file present a client certificate (mTLS).
+  common::TlsFiles grpc_tls;
+  // The name pi-server's certificate must carry, when it differs from grpc_target's host.
+  std::string grpc_tls_server_name;
 
   static const std::vector<std::string>& SettingNames();
   static absl::StatusOr<GatewayConfig> FromSettings(const common::Settings& settings);

@@ -34,6 +34,24 @@ void AddHealthRoute(server::Router& router, const std::atomic<bool>& shutting_do
              });
 }
 
+// The channel to pi-server: plaintext, TLS (grpc_tls_ca_file) or mTLS (plus a client cert).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ServerChannel(const GatewayConfig& config) {
+  if (config.grpc_tls.ca_file.empty()) {
+    return grpc::CreateChannel(config.grpc_target, grpc::InsecureChannelCredentials());
+  }
+  absl::StatusOr<common::TlsMaterial> material = common::LoadTlsFiles(config.grpc_tls);
+  if (!material.ok()) return material.status();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = material->ca_bundle;
+  options.pem_cert_chain = material->cert_chain;
+  options.pem_private_key = std::string(material->private_key.Reveal());
+  grpc::ChannelArguments arguments;
+  if (!config.grpc_tls_server_name.empty()) {
+    arguments.SetSslTargetNameOverride(config.grpc_tls_server_name);
+  }
+  return grpc::CreateCustomChannel(config.grpc_target, grpc::SslCredentials(options), arguments);
+}
+
 int Run(const std::vector<std::string>& args) {
   absl::StatusOr<common::Settings> settings =
       common::Settings::Parse(GatewayConfig::SettingNames(), args, environ);
@@ -46,9 +64,20 @@ int Run(const std::vector<std::string>& args) {
 
   common::BlockTerminationSignals();
 
-  core::InstrumentClient client(
-      grpc::CreateChannel(config->grpc_target, grpc::InsecureChannelCredentials()),
-      config->rpc_deadline);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = ServerChannel(*config);
+  if (!channel.ok()) {
+    std::cerr << "pi-gateway: TLS to pi-server: " << channel.status().message() << "\n";
+    return 2;
+  }
+  if (config->http_tls.enabled()) {
+    auto tls = server::MakeServerTlsContext(config->http_tls.cert_file, config->http_tls.key_file);
+    if (!tls.ok()) {
+      std::cerr << "pi-gateway: HTTPS: " << tls.status().message() << "\n";
+      return 2;
+    }
+    config->http.tls = *std::move(tls);
+  }
+  core::InstrumentClient client(*std::move(channel), config->rpc_deadline);
   std::atomic<bool> shutting_down{false};
   server::Router router;
   AddHealthRoute(router, shutting_down);
@@ -62,7 +91,10 @@ int Run(const std::vector<std::string>& args) {
   }
   if (!config->port_file.empty()) std::ofstream(config->port_file) << *port << "\n";
   common::LogJson("info", "pi-gateway listening",
-                  {{"port", *port}, {"grpc_target", config->grpc_target}});
+                  {{"port", *port},
+                   {"https", config->http_tls.enabled()},
+                   {"grpc_target", config->grpc_target},
+                   {"grpc_tls", !config->grpc_tls.ca_file.empty()}});
 
   int signal_number = common::WaitForTerminationSignal();
   common::LogJson("info", "shutting down", {{"signal", signal_number}});

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  g++ cmake ninja-build pkg-config git ca-certificates curl procps
+  g++ cmake ninja-build pkg-config git ca-certificates curl procps openssl
   # libraries (see DESIGN.md, "Dependencies")
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libpqxx-dev libpq-dev libssl-dev

@@ -3,9 +3,11 @@
 #include <optional>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
@@ -42,22 +44,42 @@ std::string RequestIdFrom(const Request& request) {
   return NewRequestId();
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection. `Stream` is beast::tcp_stream (HTTP) or beast::ssl_stream over it (HTTPS);
+// everything but the handshake is the same for both.
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, const HttpServerOptions& options, const Router& router,
-          std::shared_ptr<std::atomic<int>> in_flight)
-      : stream_(std::move(socket)), options_(options), router_(router),
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  // `stream_args` construct the stream: the socket, and the TLS context for HTTPS.
+  template <typename... StreamArgs>
+  Session(const HttpServerOptions& options, const Router& router,
+          std::shared_ptr<std::atomic<int>> in_flight, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...), options_(options), router_(router),
         in_flight_(std::move(in_flight)) {}
 
-  void Start() { WaitForRequest(); }
+  void Start() {
+    if constexpr (kTls) {
+      Tcp().expires_after(Chrono(options_.header_timeout));
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->Close();
+                                self->WaitForRequest();
+                              });
+    } else {
+      WaitForRequest();
+    }
+  }
 
  private:
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
   // Waits, up to the idle timeout, for the first bytes of the next request.
   void WaitForRequest() {
     if (buffer_.size() > 0) return ReadHeader();
-    stream_.expires_after(Chrono(options_.idle_timeout));
+    Tcp().expires_after(Chrono(options_.idle_timeout));
     stream_.async_read_some(buffer_.prepare(4096),
-                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec) return self->Close();
                               self->buffer_.commit(n);
                               self->ReadHeader();
@@ -68,9 +90,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser_->body_limit(options_.max_body_bytes);
-    stream_.expires_after(Chrono(options_.header_timeout));
+    Tcp().expires_after(Chrono(options_.header_timeout));
     http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
                               self->OnHeader(ec);
                             });
   }
@@ -89,9 +111,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     if (ec) return FailRequest({http::status::bad_request, "the request is not valid HTTP/1.1"});
-    stream_.expires_after(Chrono(options_.body_timeout));
+    Tcp().expires_after(Chrono(options_.body_timeout));
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code body_ec, size_t) {
+                     [self = this->shared_from_this()](beast::error_code body_ec, size_t) {
                        self->OnBody(body_ec);
                      });
   }
@@ -108,7 +130,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     if (ec) return FailRequest({http::status::bad_request, "the request body is malformed"});
-    stream_.expires_never();  // the handler's gRPC deadline bounds the wait from here
+    Tcp().expires_never();  // the handler's gRPC deadline bounds the wait from here
     BeginExchange();
     Exchange& exchange = *exchange_;
     exchange.request = parser_->release();
@@ -155,7 +177,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Responder MakeResponder() {
     // The responder may run on a gRPC thread: hop back to this connection's strand.
-    return [self = shared_from_this()](Response response) {
+    return [self = this->shared_from_this()](Response response) {
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
     };
@@ -169,9 +191,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!response.has_content_length()) response.prepare_payload();
     Log(exchange, response.result_int());
     response_ = std::make_shared<Response>(std::move(response));
-    stream_.expires_after(Chrono(options_.body_timeout));
+    Tcp().expires_after(Chrono(options_.body_timeout));
     http::async_write(stream_, *response_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
                         --*self->in_flight_;
                         bool keep_alive = self->response_->keep_alive();
                         self->response_.reset();
@@ -189,13 +211,15 @@ class Session : public std::enable_shared_from_this<Session> {
                      {"request_id", exchange.request_id}});
   }
 
+  // Closes the TCP connection. Over TLS this skips close_notify: every response is delimited by
+  // Content-Length, so a truncation cannot pass for a complete message.
   void Close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Tcp().close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   const HttpServerOptions& options_;
   const Router& router_;
@@ -207,6 +231,22 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
+
+absl::StatusOr<std::shared_ptr<net::ssl::context>> MakeServerTlsContext(
+    const std::string& cert_chain_file, const std::string& private_key_file) {
+  auto context = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1 | net::ssl::context::no_compression);
+  beast::error_code ec;
+  context->use_certificate_chain_file(cert_chain_file, ec);
+  if (!ec) context->use_private_key_file(private_key_file, net::ssl::context::pem, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot use ", cert_chain_file, " / ", private_key_file, ": ", ec.message()));
+  }
+  return context;
+}
 
 HttpServer::HttpServer(HttpServerOptions options, const Router& router)
     : options_(std::move(options)), router_(router), acceptor_(net::make_strand(io_)) {}
@@ -234,8 +274,14 @@ absl::StatusOr<unsigned short> HttpServer::Start() {
 void HttpServer::Accept() {
   acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      std::make_shared<Session>(std::move(socket), options_, router_, in_flight_)->Start();
+    if (!ec && options_.tls) {
+      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+          options_, router_, in_flight_, std::move(socket), *options_.tls)
+          ->Start();
+    } else if (!ec) {
+      std::make_shared<Session<beast::tcp_stream>>(options_, router_, in_flight_,
+                                                   std::move(socket))
+          ->Start();
     }
     Accept();
   });

@@ -6,6 +6,7 @@
 //   - max_header_bytes: larger headers get 431.
 // Transport errors are rendered by the router's dialect for the request's path. One JSON log line
 // per request (method, path, status, latency, request id; no headers, no bodies).
+// With `tls` set, every connection is HTTPS (the handshake must finish within header_timeout).
 // Start() binds and begins serving; Shutdown() stops accepting, waits up to `grace` for requests
 // in flight, then stops the io threads.
 #ifndef PI_GATEWAY_SERVER_HTTP_SERVER_H_
@@ -19,6 +20,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -35,7 +37,13 @@ struct HttpServerOptions {
   absl::Duration idle_timeout = absl::Seconds(60);
   absl::Duration header_timeout = absl::Seconds(10);
   absl::Duration body_timeout = absl::Seconds(10);
+  std::shared_ptr<boost::asio::ssl::context> tls;  // null: plaintext HTTP
 };
+
+// A TLS server context (TLS 1.2 and later) from PEM files. INVALID_ARGUMENT when the files
+// cannot be used.
+absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
+    const std::string& cert_chain_file, const std::string& private_key_file);
 
 class HttpServer {
  public:

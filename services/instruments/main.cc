@@ -81,6 +81,25 @@ absl::StatusOr<domain::BinTable> LoadBinTable(const std::string& path) {
   return table;
 }
 
+// Plaintext, or TLS (with client verification when a CA is configured) on the gRPC listener.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenerCredentials(
+    const common::TlsFiles& tls) {
+  if (!tls.enabled()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<common::TlsMaterial> material = common::LoadTlsFiles(tls);
+  if (!material.ok()) return material.status();
+  grpc::SslServerCredentialsOptions options(
+      tls.ca_file.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_root_certs = material->ca_bundle;
+  options.pem_key_cert_pairs.push_back(
+      {std::string(material->private_key.Reveal()), material->cert_chain});
+  return grpc::SslServerCredentials(options);
+}
+
+void WritePortFile(const std::string& path, int port) {
+  if (!path.empty()) std::ofstream(path) << port << "\n";
+}
+
 int Serve(const std::vector<std::string>& args) {
   DisableCoreDumps();
   absl::StatusOr<Settings> settings = Settings::Parse(ServerConfig::SettingNames(), args, environ);
@@ -141,10 +160,32 @@ int Serve(const std::vector<std::string>& args) {
                                                            : "database unreachable");
                                });
 
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ListenerCredentials(config->tls);
+  if (!credentials.ok()) {
+    std::cerr << "pi-server: TLS: " << credentials.status().message() << "\n";
+    return 2;
+  }
+  // Kubernetes probes speak plaintext gRPC: with TLS on the main port they use this one.
+  std::unique_ptr<grpc::Server> health_server;
+  if (!config->health_address.empty()) {
+    grpc::ServerBuilder health_builder;
+    int health_port = 0;
+    health_builder.AddListeningPort(config->health_address, grpc::InsecureServerCredentials(),
+                                    &health_port);
+    health_builder.RegisterService(&health);
+    health_server = health_builder.BuildAndStart();
+    if (!health_server || health_port == 0) {
+      std::cerr << "pi-server: cannot listen on " << config->health_address << "\n";
+      return 1;
+    }
+    WritePortFile(config->health_port_file, health_port);
+  }
+
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config->grpc_address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config->grpc_address, *credentials, &port);
   builder.RegisterService(&handler);
   builder.RegisterService(&health);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
@@ -153,9 +194,13 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "pi-server: cannot listen on " << config->grpc_address << "\n";
     return 1;
   }
-  if (!config->port_file.empty()) std::ofstream(config->port_file) << port << "\n";
+  WritePortFile(config->port_file, port);
   common::LogJson("info", "pi-server listening",
-                  {{"grpc_address", config->grpc_address}, {"port", port}});
+                  {{"grpc_address", config->grpc_address},
+                   {"port", port},
+                   {"tls", config->tls.enabled()},
+                   {"client_certificates_required", !config->tls.ca_file.empty()},
+                   {"health_address", config->health_address}});
 
   int signal_number = common::WaitForTerminationSignal();
   common::LogJson("info", "shutting down", {{"signal", signal_number}});
@@ -164,6 +209,7 @@ int Serve(const std::vector<std::string>& args) {
   // Refuses new RPCs and waits up to the grace period for in-flight ones.
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoMilliseconds(config->shutdown_grace));
+  if (health_server) health_server->Shutdown();
   probe.Stop();
   count_flusher.Stop();  // flushes the last counts while the pool still runs
   pool.Stop();

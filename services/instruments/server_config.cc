@@ -9,10 +9,14 @@
 namespace pi::instruments {
 
 const std::vector<std::string>& ServerConfig::SettingNames() {
-  static const std::vector<std::string> kNames = {
-      "database_url",    "key_file",    "grpc_address",   "port_file",
-      "db_workers",      "db_queue",    "health_interval", "drain_delay",
-      "shutdown_grace",  "bin_table"};
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names = {
+        "database_url",    "key_file",    "grpc_address",    "port_file",
+        "db_workers",      "db_queue",    "health_interval", "drain_delay",
+        "shutdown_grace",  "bin_table",   "health_address",  "health_port_file"};
+    for (std::string& tls : common::TlsFiles::SettingNames("tls_")) names.push_back(tls);
+    return names;
+  }();
   return kNames;
 }
 
@@ -36,6 +40,12 @@ absl::StatusOr<ServerConfig> ServerConfig::FromSettings(const Settings& s) {
   s.GetDuration("health_interval", config.health_interval, problems);
   s.GetDuration("drain_delay", config.drain_delay, problems);
   s.GetDuration("shutdown_grace", config.shutdown_grace, problems);
+  config.tls = common::TlsFiles::FromSettings(s, "tls_", /*ca_needs_cert=*/true, problems);
+  config.health_address = s.Get("health_address");
+  if (!config.health_address.empty() && config.health_address.find(':') == std::string::npos) {
+    problems.push_back("health_address: must be host:port, e.g. 0.0.0.0:8081");
+  }
+  config.health_port_file = s.Get("health_port_file");
   if (config.health_interval < absl::Milliseconds(100)) {
     problems.push_back("health_interval: must be at least 100ms");
   }

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/settings.h"
+#include "services/common/tls_files.h"
 
 namespace pi::instruments {
 
@@ -30,6 +31,13 @@ struct ServerConfig {
   absl::Duration health_interval = absl::Seconds(1);
   absl::Duration drain_delay = absl::ZeroDuration();    // NOT_SERVING before closing listeners
   absl::Duration shutdown_grace = absl::Seconds(10);    // in-flight RPCs get this long
+  // TLS on the gRPC listener (tls_cert_file, tls_key_file); with tls_ca_file, clients must
+  // present a certificate chaining to it (mTLS). Off when unset.
+  common::TlsFiles tls;
+  // A separate plaintext listener serving only grpc.health.v1.Health, for Kubernetes probes
+  // when the main listener uses TLS; "" for none (health is then served on grpc_address).
+  std::string health_address;
+  std::string health_port_file;             // optional: the bound health port is written here
 
   static const std::vector<std::string>& SettingNames();
   static absl::StatusOr<ServerConfig> FromSettings(const Settings& settings);

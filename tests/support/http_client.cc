@@ -2,8 +2,10 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "absl/strings/ascii.h"
 
@@ -21,6 +23,32 @@ void Connect(beast::tcp_stream& stream, int port, std::chrono::seconds timeout) 
   stream.expires_after(timeout);
 }
 
+// Writes one request on `stream` and reads the reply.
+template <typename Stream>
+HttpReply Exchange(Stream& stream, const std::string& method, const std::string& target,
+                   const std::string& body, const std::map<std::string, std::string>& headers) {
+  http::request<http::string_body> request(http::string_to_verb(method), target, 11);
+  request.set(http::field::host, "127.0.0.1");
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.body() = body;
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+    request.prepare_payload();
+  }
+  http::write(stream, request);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(16 * 1024 * 1024);
+  http::read(stream, buffer, parser);
+  HttpReply reply;
+  reply.status = parser.get().result_int();
+  for (const auto& field : parser.get()) {
+    reply.headers[absl::AsciiStrToLower(std::string(field.name_string()))] =
+        std::string(field.value());
+  }
+  reply.body = parser.get().body();
+  return reply;
+}
+
 }  // namespace
 
 absl::StatusOr<HttpReply> HttpCall(int port, const std::string& method, const std::string& target,
@@ -30,27 +58,31 @@ absl::StatusOr<HttpReply> HttpCall(int port, const std::string& method, const st
     net::io_context io;
     beast::tcp_stream stream(io);
     Connect(stream, port, std::chrono::seconds(30));
-    http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-    request.set(http::field::host, "127.0.0.1");
-    for (const auto& [name, value] : headers) request.set(name, value);
-    request.body() = body;
-    if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
-      request.prepare_payload();
-    }
-    http::write(stream, request);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(16 * 1024 * 1024);
-    http::read(stream, buffer, parser);
-    HttpReply reply;
-    reply.status = parser.get().result_int();
-    for (const auto& field : parser.get()) {
-      reply.headers[absl::AsciiStrToLower(std::string(field.name_string()))] =
-          std::string(field.value());
-    }
-    reply.body = parser.get().body();
+    HttpReply reply = Exchange(stream, method, target, body, headers);
     beast::error_code ignored;
     stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    return reply;
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(e.what());
+  }
+}
+
+absl::StatusOr<HttpReply> HttpsCall(int port, const std::string& ca_file,
+                                    const std::string& method, const std::string& target,
+                                    const std::string& body,
+                                    const std::map<std::string, std::string>& headers) {
+  try {
+    net::io_context io;
+    net::ssl::context context(net::ssl::context::tls_client);
+    context.load_verify_file(ca_file);
+    context.set_verify_mode(net::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(io, context);
+    Connect(beast::get_lowest_layer(stream), port, std::chrono::seconds(30));
+    stream.handshake(net::ssl::stream_base::client);
+    HttpReply reply = Exchange(stream, method, target, body, headers);
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream).socket().shutdown(net::ip::tcp::socket::shutdown_both,
+                                                      ignored);
     return reply;
   } catch (const std::exception& e) {
     return absl::UnavailableError(e.what());

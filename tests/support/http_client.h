@@ -22,6 +22,12 @@ absl::StatusOr<HttpReply> HttpCall(int port, const std::string& method, const st
                                    const std::string& body = "",
                                    const std::map<std::string, std::string>& headers = {});
 
+// The same over TLS, verifying the server's certificate against the PEM CA in `ca_file`.
+absl::StatusOr<HttpReply> HttpsCall(int port, const std::string& ca_file,
+                                    const std::string& method, const std::string& target,
+                                    const std::string& body = "",
+                                    const std::map<std::string, std::string>& headers = {});
+
 // Writes `raw` bytes to a fresh connection and returns everything read until the server closes
 // it (or 10 s pass): for requests too malformed for HttpCall.
 absl::StatusOr<std::string> RawExchange(int port, const std::string& raw);

@@ -73,7 +73,7 @@ absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const st
   }
   system->http_port_ = *http_port;
   system->database_url_ = options.database_url;
-  if (options.create_application) {
+  if (options.create_application && options.create_identity) {
     system->identity_id_ = system->CreateIdentity();
     if (system->identity_id_.empty()) return absl::InternalError("creating an identity failed");
   }

@@ -21,6 +21,8 @@ struct SystemOptions {
   std::string database_url;
   bool create_application = true;
   int max_instruments_per_identity = 1000;
+  // Makes identity_id() through the gateway's plaintext HTTP at start.
+  bool create_identity = true;
   std::map<std::string, std::string> server_env;   // added to / overriding the defaults
   std::map<std::string, std::string> gateway_env;
 };

@@ -49,7 +49,40 @@ TEST(GatewayConfigTest, SettingNames) {
       GatewayConfig::SettingNames(),
       UnorderedElementsAre("http_address", "grpc_target", "io_threads", "max_body_bytes",
                            "idle_timeout", "header_timeout", "body_timeout", "rpc_deadline",
-                           "shutdown_grace", "port_file", "public_base_url", "finix_prefix"));
+                           "shutdown_grace", "port_file", "public_base_url", "finix_prefix",
+                           "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name",
+                           "grpc_tls_cert_file", "grpc_tls_key_file", "grpc_tls_ca_file"));
+}
+
+TEST(GatewayConfigTest, TlsIsOffUnlessConfigured) {
+  absl::StatusOr<GatewayConfig> config = Load({"PI_GRPC_TARGET=127.0.0.1:50051"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->http_tls.enabled());
+  EXPECT_TRUE(config->grpc_tls.ca_file.empty());
+}
+
+TEST(GatewayConfigTest, TlsSettingsAreRead) {
+  absl::StatusOr<GatewayConfig> config =
+      Load({"PI_GRPC_TARGET=pi-server:50051", "PI_HTTP_TLS_CERT_FILE=/tls/http.pem",
+            "PI_HTTP_TLS_KEY_FILE=/tls/http.key", "PI_GRPC_TLS_CA_FILE=/tls/ca.pem",
+            "PI_GRPC_TLS_CERT_FILE=/tls/client.pem", "PI_GRPC_TLS_KEY_FILE=/tls/client.key",
+            "PI_GRPC_TLS_SERVER_NAME=pi-server.internal"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->http_tls.cert_file, "/tls/http.pem");
+  EXPECT_EQ(config->http_tls.key_file, "/tls/http.key");
+  EXPECT_EQ(config->grpc_tls.ca_file, "/tls/ca.pem");
+  EXPECT_EQ(config->grpc_tls.cert_file, "/tls/client.pem");
+  EXPECT_EQ(config->grpc_tls.key_file, "/tls/client.key");
+  EXPECT_EQ(config->grpc_tls_server_name, "pi-server.internal");
+}
+
+TEST(GatewayConfigTest, IncompleteTlsSettingsAreProblems) {
+  absl::StatusOr<GatewayConfig> config =
+      Load({"PI_GRPC_TARGET=pi-server:50051", "PI_HTTP_TLS_CERT_FILE=/tls/http.pem",
+            "PI_GRPC_TLS_CERT_FILE=/tls/client.pem", "PI_GRPC_TLS_KEY_FILE=/tls/client.key"});
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(), HasSubstr("http_tls_cert_file and http_tls_key_file"));
+  EXPECT_THAT(config.status().message(), HasSubstr("grpc_tls_ca_file"));
 }
 
 TEST(GatewayConfigTest, DefaultsWhenOnlyTheGrpcTargetIsSet) {
