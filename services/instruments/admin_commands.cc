@@ -168,6 +168,26 @@ int RunCreateCredential(const std::vector<std::string>& args, char** env) {
   return 0;
 }
 
+int RunRevokeCredential(const std::vector<std::string>& args, char** env) {
+  constexpr absl::string_view kCommand = "revoke-credential";
+  absl::StatusOr<Settings> s =
+      Settings::Parse({"database_url", "application", "credential"}, args, env);
+  if (!s.ok()) return ReportFailure(kCommand, s.status());
+  if (s->Get("database_url").empty() || s->Get("application").empty() ||
+      s->Get("credential").empty()) {
+    return ReportFailure(kCommand, absl::InvalidArgumentError(
+                                       "needs --database_url, --application and --credential"));
+  }
+  if (absl::Status status = storage::RevokeCredential(s->Get("database_url"),
+                                                      s->Get("application"),
+                                                      s->Get("credential"));
+      !status.ok()) {
+    return ReportFailure(kCommand, status);
+  }
+  std::cout << nlohmann::json{{"revoked_credential_id", s->Get("credential")}}.dump() << "\n";
+  return 0;
+}
+
 int RunKeygen(const std::vector<std::string>& args, char** env) {
   absl::StatusOr<Settings> s = Settings::Parse({"out"}, args, env);
   if (!s.ok()) return ReportFailure("keygen", s.status());

@@ -27,6 +27,8 @@ int RunCreateApplication(const std::vector<std::string>& args, char** env);
 // "secret" (basic), "key" (api_key, publishable) or "signing_key" (jwt_hs256, base64url)}.
 // Publishable keys always have the publishable role, JWT keys the customer role.
 int RunCreateCredential(const std::vector<std::string>& args, char** env);
+// revoke-credential --database_url=... --application=AP... --credential=ID
+int RunRevokeCredential(const std::vector<std::string>& args, char** env);
 // keygen --out=PATH: writes a new key file (mode 0600); refuses to overwrite.
 int RunKeygen(const std::vector<std::string>& args, char** env);
 

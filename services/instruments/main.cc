@@ -57,6 +57,7 @@ constexpr char kUsage[] =
     "       pi-server create-credential --database_url=URL --application=AP --kind=KIND\n"
     "                 [--role=ROLE] [--key_file=F]   (KIND: basic, api_key, publishable,\n"
     "                 jwt_hs256; ROLE: merchant, processor, admin)\n"
+    "       pi-server revoke-credential --database_url=URL --application=AP --credential=ID\n"
     "       pi-server keygen --out=PATH\n"
     "       pi-server kek-add --key_file=F | kek-activate --version=N | rewrap-deks |\n"
     "                 kek-retire --version=N | rotate-dek --application=AP |\n"
@@ -231,6 +232,7 @@ int main(int argc, char** argv) {
   if (command == "migrate") return pi::instruments::RunMigrate(args, environ);
   if (command == "create-application") return pi::instruments::RunCreateApplication(args, environ);
   if (command == "create-credential") return pi::instruments::RunCreateCredential(args, environ);
+  if (command == "revoke-credential") return pi::instruments::RunRevokeCredential(args, environ);
   if (command == "keygen") return pi::instruments::RunKeygen(args, environ);
   if (int code = pi::instruments::RunKeyCommand(command, args, environ); code >= 0) return code;
   std::cerr << pi::instruments::kUsage;

@@ -273,6 +273,29 @@ TEST_F(TenancyTest, BadCredentialsAreUnauthenticated) {
   }
 }
 
+TEST_F(TenancyTest, RevokedCredentialStopsAuthenticatingAtOnce) {
+  Credential key = ParseCredential(*sys->CreateCredential({"--kind=api_key"}));
+  using Stub = v1::PaymentInstrumentService::Stub;
+  v1::ListPaymentInstrumentsResponse page;
+  ASSERT_TRUE(Call(key.authorization, &Stub::ListPaymentInstruments,
+                   v1::ListPaymentInstrumentsRequest(), &page)
+                  .ok());
+  ASSERT_TRUE(sys->AdminCommand({"revoke-credential", "--application=" + sys->application_id(),
+                                 "--credential=" + key.id})
+                  .ok());
+  EXPECT_EQ(Call(key.authorization, &Stub::ListPaymentInstruments,
+                 v1::ListPaymentInstrumentsRequest(), &page)
+                .error_code(),
+            StatusCode::UNAUTHENTICATED);
+  // Revoking twice, or another application's credential, is refused.
+  EXPECT_FALSE(sys->AdminCommand({"revoke-credential", "--application=" + sys->application_id(),
+                                  "--credential=" + key.id})
+                   .ok());
+  EXPECT_FALSE(sys->AdminCommand({"revoke-credential", "--application=APother",
+                                  "--credential=" + api_key_.id})
+                   .ok());
+}
+
 TEST_F(TenancyTest, AnotherApplicationSeesNothingOfThisOne) {
   std::string identity = sys->identity_id();
   std::string instrument = CreateCard(identity, sys->basic_auth());

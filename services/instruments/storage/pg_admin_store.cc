@@ -63,6 +63,20 @@ absl::Status CreateCredential(const std::string& conninfo, const NewCredential& 
   });
 }
 
+absl::Status RevokeCredential(const std::string& conninfo, const std::string& application_id,
+                              const std::string& credential_id) {
+  return InTransaction(conninfo, [&](pqxx::work& txn) {
+    pqxx::result revoked = txn.exec_params(
+        "UPDATE credentials SET revoked_at = now() "
+        "WHERE id = $1 AND application_id = $2 AND revoked_at IS NULL RETURNING id",
+        credential_id, application_id);
+    if (revoked.empty()) return absl::NotFoundError("no such active credential");
+    InsertAuditEventUnprepared(txn, {application_id, kAdminCredential, "credential.revoke",
+                                     credential_id, "OK", ""});
+    return absl::OkStatus();
+  });
+}
+
 absl::Status AppendAuditEvent(const std::string& conninfo, const domain::AuditEvent& event) {
   return InTransaction(conninfo, [&](pqxx::work& txn) {
     InsertAuditEventUnprepared(txn, event);

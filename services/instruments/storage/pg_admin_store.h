@@ -34,6 +34,11 @@ absl::Status CreateApplication(const std::string& conninfo, const NewApplication
 // Adds a credential to an existing application. NOT_FOUND for an unknown application.
 absl::Status CreateCredential(const std::string& conninfo, const NewCredential& credential);
 
+// Revokes credential `credential_id` of `application_id` (it stops authenticating at once: there
+// is no credential cache). NOT_FOUND when it does not exist or is already revoked.
+absl::Status RevokeCredential(const std::string& conninfo, const std::string& application_id,
+                              const std::string& credential_id);
+
 // Appends one audit event in its own transaction (key operations, revocations).
 absl::Status AppendAuditEvent(const std::string& conninfo, const domain::AuditEvent& event);
 
