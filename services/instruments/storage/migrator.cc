@@ -51,6 +51,9 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
     pqxx::connection connection(conninfo);
     {
       pqxx::work txn(connection);
+      // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog (a unique
+      // violation on pg_type) when several migrators start on a fresh database: take the lock.
+      txn.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
       txn.exec(
           "CREATE TABLE IF NOT EXISTS schema_migrations ("
           " version integer PRIMARY KEY, name text NOT NULL,"
