@@ -84,6 +84,11 @@ absl::StatusOr<std::string> CustomerJwtVerifier::VerifiedSubject(
         jwt::params::secret(jwt::string_view(key.Reveal().data(), key.Reveal().size())),
         jwt::params::aud(credential.application_id), jwt::params::verify(true));
     if (ec) return Invalid(ec.message());
+    const auto& header = decoded.header().create_json_obj();
+    auto kid = header.find("kid");
+    if (kid == header.end() || !kid->is_string() || kid->get<std::string>() != credential.id) {
+      return Invalid("kid is not the credential");
+    }
     const jwt::jwt_payload& claims = decoded.payload();
     if (!claims.has_claim("exp") || !claims.has_claim("sub")) return Invalid("no exp or sub");
     const auto& json = claims.create_json_obj();

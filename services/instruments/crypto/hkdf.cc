@@ -8,6 +8,13 @@
 #include <string>
 
 namespace pi::instruments::crypto {
+namespace {
+
+// OpenSSL rejects an octet-string parameter with a null pointer even when it is empty, and an
+// empty absl::string_view may have one.
+char* Octets(absl::string_view s) { return const_cast<char*>(s.empty() ? "" : s.data()); }
+
+}  // namespace
 
 common::Secret HkdfSha256(absl::string_view key, absl::string_view salt, absl::string_view info,
                           size_t length) {
@@ -17,12 +24,9 @@ common::Secret HkdfSha256(absl::string_view key, absl::string_view salt, absl::s
   std::string out(length, '\0');
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(key.data()),
-                                        key.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<char*>(salt.data()),
-                                        salt.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(info.data()),
-                                        info.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, Octets(key), key.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, Octets(salt), salt.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, Octets(info), info.size()),
       OSSL_PARAM_construct_end()};
   bool ok = ctx != nullptr &&
             EVP_KDF_derive(ctx, reinterpret_cast<unsigned char*>(out.data()), out.size(),

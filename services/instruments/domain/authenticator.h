@@ -12,8 +12,9 @@
 // credential's application and role; a JWT caller gets the customer role and its subject.
 //
 // Every failure is UNAUTHENTICATED with reason UNAUTHENTICATED_CALLER and the same message, so a
-// caller cannot tell an unknown id from a wrong secret, and is appended to the audit trail;
-// UNAVAILABLE when the credential store cannot be reached. `done` may run on the calling thread
+// caller cannot tell an unknown id from a wrong secret, and is appended to the audit trail.
+// UNAVAILABLE when the credential store cannot be reached: an outage, not a failed
+// authentication, so it is not audited as one (the audit write would fail the same way). `done` may run on the calling thread
 // or a storage thread. Thread-safe.
 #ifndef PI_SERVICES_INSTRUMENTS_DOMAIN_AUTHENTICATOR_H_
 #define PI_SERVICES_INSTRUMENTS_DOMAIN_AUTHENTICATOR_H_

@@ -30,7 +30,7 @@ bool ValidRevealReason(absl::string_view reason) {
   int digit_run = 0;
   for (char c : reason) {
     digit_run = absl::ascii_isdigit(static_cast<unsigned char>(c)) ? digit_run + 1 : 0;
-    if (digit_run > 4 || static_cast<unsigned char>(c) < 0x20) return false;
+    if (digit_run > 4 || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
   }
   return true;
 }
@@ -187,14 +187,14 @@ void InstrumentService::Get(const Caller& caller, std::string id, Done done) {
 
 void InstrumentService::Update(const Caller& caller, std::string id, InstrumentUpdate update,
                                Done done) {
-  if (update.empty()) {
-    return std::move(done)(
-        common::InvalidFields({{"update_mask", "names no field to change"}}));
-  }
   // Disabling is its own audited action; any other change is an update.
   absl::string_view action =
       update.enabled.has_value() && !*update.enabled ? "instrument.disable" : "instrument.update";
   done = AuditFailures(caller, action, std::move(done));
+  if (update.empty()) {
+    return std::move(done)(
+        common::InvalidFields({{"update_mask", "names no field to change"}}));
+  }
   absl::Time now = deps_.clock();
   AuditEvent audit = MakeAuditEvent(caller, action, id, absl::OkStatus());
   deps_.repository.Update(

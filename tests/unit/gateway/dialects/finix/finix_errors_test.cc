@@ -85,6 +85,32 @@ TEST(FinixFieldNameTest, MapsCanonicalPathsToFinixNames) {
   }
 }
 
+TEST(FinixFieldNameTest, MapsIdentityPathsToTheFinixIdentityBody) {
+  struct Case {
+    const char* canonical;
+    const char* finix;
+  };
+  const Case kCases[] = {
+      {"identity.first_name", "entity.first_name"},
+      {"identity.last_name", "entity.last_name"},
+      {"identity.email", "entity.email"},
+      {"identity.phone", "entity.phone"},
+      {"identity.address.line1", "entity.personal_address.line1"},
+      {"identity.address.city", "entity.personal_address.city"},
+      {"identity.address.region", "entity.personal_address.region"},
+      {"identity.address.postal_code", "entity.personal_address.postal_code"},
+      {"identity.address.country", "entity.personal_address.country"},
+      {"identity.tags", "tags"},
+      {"identity.tags.segment", "tags.segment"},
+      // A bare identity is the owner filter of a list, or an instrument's owner.
+      {"identity", "owner_identity_id"},
+      {"payment_instrument.identity", "identity"},
+  };
+  for (const Case& c : kCases) {
+    EXPECT_EQ(FinixFieldName(c.canonical), c.finix) << c.canonical;
+  }
+}
+
 // ---- RenderRpcError --------------------------------------------------------------------------
 
 TEST(RenderRpcErrorTest, FieldViolationsAre422InvalidFieldWithFinixNames) {
@@ -107,6 +133,27 @@ TEST(RenderRpcErrorTest, FieldViolationsAre422InvalidFieldWithFinixNames) {
             Envelope({FieldEntry("number", "number: fails the Luhn check"),
                       FieldEntry("name", "name: must be at most 100 characters"),
                       FieldEntry("address.city", "address.city: must be at most 20 characters")}));
+}
+
+TEST(RenderRpcErrorTest, IdentityViolationsUseTheFinixIdentityFieldNames) {
+  core::RpcError error;
+  error.code = grpc::StatusCode::INVALID_ARGUMENT;
+  error.reason = "INVALID_FIELDS";
+  error.violations = {
+      {"identity.email", "must be an email address"},
+      {"identity.address.region", "must be a two-letter state or province code"},
+      {"identity.tags.segment", "must be at most 500 characters"},
+  };
+
+  server::Response response = RenderRpcError(error, MakeExchange(), Options());
+
+  EXPECT_EQ(response.result(), http::status::unprocessable_entity);
+  EXPECT_EQ(Body(response),
+            Envelope({FieldEntry("entity.email", "entity.email: must be an email address"),
+                      FieldEntry("entity.personal_address.region",
+                                 "entity.personal_address.region: must be a two-letter state or "
+                                 "province code"),
+                      FieldEntry("tags.segment", "tags.segment: must be at most 500 characters")}));
 }
 
 TEST(RenderRpcErrorTest, ViolationsWinOverTheCode) {

@@ -285,5 +285,170 @@ TEST(ParseCreatePaymentInstrumentTest, UnknownFieldsAreIgnored) {
   EXPECT_EQ(request.payment_instrument().fingerprint(), "");
 }
 
+// ---- ParseCreateIdentity -----------------------------------------------------------------------
+
+// A Finix identity body with every field the dialect reads, and some it does not.
+constexpr char kIdentityBody[] = R"({
+  "entity": {
+    "first_name": "Amy",
+    "last_name": "White",
+    "email": "amy@example.com",
+    "phone": "+1 (415) 555-0100",
+    "personal_address": {
+      "line1": "900 Metro Center Blv",
+      "line2": "Suite 200",
+      "city": "San Francisco",
+      "region": "CA",
+      "postal_code": "94404",
+      "country": "USA"
+    },
+    "business_name": "Amy's",
+    "dob": {"day": 27, "month": 6, "year": 1978}
+  },
+  "tags": {"segment": "vip", "source": "web"},
+  "identity_roles": ["BUYER"]
+})";
+
+v1::CreateIdentityRequest ParseIdentity(const std::string& text,
+                                        std::vector<core::ShapeError>& errors) {
+  return ParseCreateIdentity(nlohmann::json::parse(text), errors);
+}
+
+TEST(ParseCreateIdentityTest, MapsAFullBody) {
+  std::vector<core::ShapeError> errors;
+
+  v1::CreateIdentityRequest request = ParseIdentity(kIdentityBody, errors);
+
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_EQ(request.request_id(), "");
+  ASSERT_TRUE(request.has_identity());
+  const v1::Identity& identity = request.identity();
+  EXPECT_EQ(identity.first_name(), "Amy");
+  EXPECT_EQ(identity.last_name(), "White");
+  EXPECT_EQ(identity.email(), "amy@example.com");
+  EXPECT_EQ(identity.phone(), "+1 (415) 555-0100");
+  ASSERT_TRUE(identity.has_address());
+  EXPECT_EQ(identity.address().line1(), "900 Metro Center Blv");
+  EXPECT_EQ(identity.address().line2(), "Suite 200");
+  EXPECT_EQ(identity.address().city(), "San Francisco");
+  EXPECT_EQ(identity.address().region(), "CA");
+  EXPECT_EQ(identity.address().postal_code(), "94404");
+  EXPECT_EQ(identity.address().country(), "USA");
+  std::map<std::string, std::string> tags(identity.tags().begin(), identity.tags().end());
+  EXPECT_THAT(tags, ElementsAre(Pair("segment", "vip"), Pair("source", "web")));
+  // Output-only and unknown values are never taken from the body.
+  EXPECT_EQ(identity.name(), "");
+  EXPECT_EQ(identity.id(), "");
+  EXPECT_EQ(identity.application(), "");
+  EXPECT_EQ(identity.external_id(), "");
+  EXPECT_FALSE(identity.has_create_time());
+}
+
+TEST(ParseCreateIdentityTest, EmptyBodyIsAnEmptyIdentity) {
+  std::vector<core::ShapeError> errors;
+
+  v1::CreateIdentityRequest request = ParseIdentity("{}", errors);
+
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_EQ(request.identity().first_name(), "");
+  EXPECT_FALSE(request.identity().has_address());
+  EXPECT_TRUE(request.identity().tags().empty());
+}
+
+TEST(ParseCreateIdentityTest, NullsAreAbsent) {
+  std::vector<core::ShapeError> errors;
+
+  v1::CreateIdentityRequest request = ParseIdentity(
+      R"({"entity": {"first_name": "Amy", "last_name": null, "email": null, "phone": null,
+                     "personal_address": null},
+          "tags": null})",
+      errors);
+  std::vector<core::ShapeError> null_entity_errors;
+  v1::CreateIdentityRequest null_entity =
+      ParseIdentity(R"({"entity": null, "tags": {}})", null_entity_errors);
+
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_EQ(request.identity().first_name(), "Amy");
+  EXPECT_EQ(request.identity().last_name(), "");
+  EXPECT_FALSE(request.identity().has_address());
+  EXPECT_TRUE(request.identity().tags().empty());
+  EXPECT_THAT(null_entity_errors, IsEmpty());
+  EXPECT_EQ(null_entity.identity().first_name(), "");
+}
+
+TEST(ParseCreateIdentityTest, AddressWithOnlySomeLines) {
+  std::vector<core::ShapeError> errors;
+
+  v1::CreateIdentityRequest request = ParseIdentity(
+      R"({"entity": {"personal_address": {"postal_code": "94404", "line2": null}}})", errors);
+
+  EXPECT_THAT(errors, IsEmpty());
+  ASSERT_TRUE(request.identity().has_address());
+  EXPECT_EQ(request.identity().address().postal_code(), "94404");
+  EXPECT_EQ(request.identity().address().line1(), "");
+  EXPECT_EQ(request.identity().address().line2(), "");
+}
+
+TEST(ParseCreateIdentityTest, FieldsOutsideTheirFinixPlaceAreIgnored) {
+  std::vector<core::ShapeError> errors;
+
+  // Finix nests names and the address in `entity`; an `address` is a payment instrument's.
+  v1::CreateIdentityRequest request = ParseIdentity(
+      R"({"first_name": "Amy", "email": "amy@example.com", "address": {"city": "Oakland"},
+          "entity": {"address": {"city": "Oakland"}, "tags": {"a": "b"}},
+          "id": "IDforged", "application": "APother"})",
+      errors);
+
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_EQ(request.identity().first_name(), "");
+  EXPECT_EQ(request.identity().email(), "");
+  EXPECT_FALSE(request.identity().has_address());
+  EXPECT_TRUE(request.identity().tags().empty());
+  EXPECT_EQ(request.identity().id(), "");
+  EXPECT_EQ(request.identity().application(), "");
+}
+
+TEST(ParseCreateIdentityTest, EveryMistypedFieldIsNamed) {
+  std::vector<core::ShapeError> errors;
+
+  ParseIdentity(R"({"entity": {"first_name": 1, "last_name": ["White"], "email": true,
+                               "phone": 4155550100,
+                               "personal_address": {"line1": 1, "line2": 2, "city": 3,
+                                                    "region": 4, "postal_code": 94404,
+                                                    "country": {}}},
+                    "tags": {"segment": 7}})",
+                errors);
+
+  EXPECT_THAT(errors, UnorderedElementsAre(
+                          ShapeErrorIs("entity.first_name", "must be a string"),
+                          ShapeErrorIs("entity.last_name", "must be a string"),
+                          ShapeErrorIs("entity.email", "must be a string"),
+                          ShapeErrorIs("entity.phone", "must be a string"),
+                          ShapeErrorIs("entity.personal_address.line1", "must be a string"),
+                          ShapeErrorIs("entity.personal_address.line2", "must be a string"),
+                          ShapeErrorIs("entity.personal_address.city", "must be a string"),
+                          ShapeErrorIs("entity.personal_address.region", "must be a string"),
+                          ShapeErrorIs("entity.personal_address.postal_code", "must be a string"),
+                          ShapeErrorIs("entity.personal_address.country", "must be a string"),
+                          ShapeErrorIs("tags", "value of 'segment' must be a string")));
+}
+
+TEST(ParseCreateIdentityTest, MistypedObjectsAreShapeErrors) {
+  std::vector<core::ShapeError> entity_errors;
+  ParseIdentity(R"({"entity": "Amy White", "tags": ["vip"]})", entity_errors);
+  std::vector<core::ShapeError> address_errors;
+  v1::CreateIdentityRequest request = ParseIdentity(
+      R"({"entity": {"first_name": "Amy", "personal_address": "900 Metro Center Blv"}})",
+      address_errors);
+
+  EXPECT_THAT(entity_errors,
+              UnorderedElementsAre(ShapeErrorIs("entity", "must be an object"),
+                                   ShapeErrorIs("tags", "must be an object of string values")));
+  EXPECT_THAT(address_errors,
+              ElementsAre(ShapeErrorIs("entity.personal_address", "must be an object")));
+  EXPECT_FALSE(request.identity().has_address());
+  EXPECT_EQ(request.identity().first_name(), "Amy");
+}
+
 }  // namespace
 }  // namespace pi::gateway::finix

@@ -370,5 +370,152 @@ TEST(RenderPaymentInstrumentTest, RendersTheSeed002CardFlags) {
   EXPECT_EQ(rendered["network_token_enabled"], false);
 }
 
+// ---- RenderIdentity ----------------------------------------------------------------------------
+
+v1::Identity SeedIdentity() {
+  v1::Identity identity;
+  identity.set_name("identities/IDgWxBhfGYLLdkhxx2ddYf9K");
+  identity.set_id("IDgWxBhfGYLLdkhxx2ddYf9K");
+  identity.set_application("APgPDQrLD52TYvqazjHJJchM");
+  identity.set_external_id("cust-42");
+  identity.set_first_name("Amy");
+  identity.set_last_name("White");
+  identity.set_email("amy@example.com");
+  identity.set_phone("+1 (415) 555-0100");
+  v1::Address* a = identity.mutable_address();
+  a->set_line1("900 Metro Center Blv");
+  a->set_city("San Francisco");
+  a->set_region("CA");
+  a->set_postal_code("94404");
+  a->set_country("USA");
+  (*identity.mutable_tags())["segment"] = "vip";
+  identity.mutable_create_time()->set_seconds(1665379937);  // 2022-10-10T05:32:17Z
+  identity.mutable_create_time()->set_nanos(780000000);
+  identity.mutable_update_time()->set_seconds(1665468000);  // 2022-10-11T06:00:00Z
+  identity.mutable_update_time()->set_nanos(1000000);
+  return identity;
+}
+
+TEST(RenderIdentityTest, RendersTheIdentityFieldForField) {
+  nlohmann::ordered_json rendered = RenderIdentity(SeedIdentity(), RootOptions());
+
+  const std::string self = std::string(kBase) + "/identities/IDgWxBhfGYLLdkhxx2ddYf9K";
+  nlohmann::json expected = {
+      {"id", "IDgWxBhfGYLLdkhxx2ddYf9K"},
+      {"application", "APgPDQrLD52TYvqazjHJJchM"},
+      {"entity",
+       {{"first_name", "Amy"},
+        {"last_name", "White"},
+        {"email", "amy@example.com"},
+        {"phone", "+1 (415) 555-0100"},
+        {"personal_address",
+         {{"line1", "900 Metro Center Blv"},
+          {"line2", nullptr},
+          {"city", "San Francisco"},
+          {"region", "CA"},
+          {"postal_code", "94404"},
+          {"country", "USA"}}}}},
+      {"tags", {{"segment", "vip"}}},
+      {"created_at", "2022-10-10T05:32:17.780Z"},
+      {"updated_at", "2022-10-11T06:00:00.001Z"},
+      {"_links",
+       {{"self", {{"href", self}}},
+        {"application", {{"href", std::string(kBase) + "/applications/APgPDQrLD52TYvqazjHJJchM"}}},
+        {"payment_instruments",
+         {{"href", std::string(kBase) +
+                       "/payment_instruments?owner_identity_id=IDgWxBhfGYLLdkhxx2ddYf9K"}}}}},
+  };
+  EXPECT_EQ(Unordered(rendered), expected) << rendered.dump(2);
+}
+
+TEST(RenderIdentityTest, EmptyFieldsAreNullAndNoAddressIsNull) {
+  v1::Identity identity;
+  identity.set_id("ID1");
+  identity.set_application("AP1");
+
+  nlohmann::ordered_json rendered = RenderIdentity(identity, RootOptions());
+
+  const nlohmann::ordered_json& entity = rendered["entity"];
+  for (const char* key : {"first_name", "last_name", "email", "phone", "personal_address"}) {
+    ASSERT_TRUE(entity.contains(key)) << key;
+    EXPECT_TRUE(entity[key].is_null()) << key;
+  }
+  EXPECT_EQ(rendered["tags"].dump(), "{}");
+  EXPECT_EQ(rendered["created_at"], "1970-01-01T00:00:00.000Z");
+}
+
+TEST(RenderIdentityTest, EmptyAddressLinesAreNull) {
+  v1::Identity identity = SeedIdentity();
+  identity.mutable_address()->Clear();
+  identity.mutable_address()->set_country("USA");
+
+  nlohmann::ordered_json rendered = RenderIdentity(identity, RootOptions());
+
+  EXPECT_EQ(Unordered(rendered["entity"]["personal_address"]),
+            (nlohmann::json{{"line1", nullptr},
+                            {"line2", nullptr},
+                            {"city", nullptr},
+                            {"region", nullptr},
+                            {"postal_code", nullptr},
+                            {"country", "USA"}}));
+}
+
+TEST(RenderIdentityTest, JsonTypesMatchFinix) {
+  nlohmann::ordered_json rendered = RenderIdentity(SeedIdentity(), RootOptions());
+
+  EXPECT_TRUE(rendered["id"].is_string());
+  EXPECT_TRUE(rendered["entity"].is_object());
+  EXPECT_TRUE(rendered["entity"]["personal_address"].is_object());
+  EXPECT_TRUE(rendered["tags"].is_object());
+  EXPECT_TRUE(rendered["created_at"].is_string());
+  EXPECT_TRUE(rendered["_links"]["self"]["href"].is_string());
+}
+
+TEST(RenderIdentityTest, PersonFieldsStayInsideEntity) {
+  nlohmann::ordered_json rendered = RenderIdentity(SeedIdentity(), RootOptions());
+
+  for (const char* key :
+       {"first_name", "last_name", "email", "phone", "personal_address", "address", "name"}) {
+    EXPECT_FALSE(rendered.contains(key)) << key;
+  }
+}
+
+TEST(RenderIdentityTest, SeveralTags) {
+  v1::Identity identity = SeedIdentity();
+  (*identity.mutable_tags())["source"] = "web";
+
+  EXPECT_EQ(Unordered(RenderIdentity(identity, RootOptions())["tags"]),
+            (nlohmann::json{{"segment", "vip"}, {"source", "web"}}));
+}
+
+TEST(RenderIdentityTest, LinksUseTheBaseUrlAndPrefix) {
+  FinixOptions options;
+  options.public_base_url = "https://api.ahrvo.network";
+  options.prefix = "/payments/na";
+  v1::Identity identity = SeedIdentity();
+  identity.set_id("ID1");
+  identity.set_application("AP1");
+
+  nlohmann::ordered_json links = RenderIdentity(identity, options)["_links"];
+
+  const std::string base = "https://api.ahrvo.network/payments/na";
+  EXPECT_EQ(Unordered(links),
+            (nlohmann::json{{"self", {{"href", base + "/identities/ID1"}}},
+                            {"application", {{"href", base + "/applications/AP1"}}},
+                            {"payment_instruments",
+                             {{"href", base + "/payment_instruments?owner_identity_id=ID1"}}}}));
+}
+
+TEST(RenderIdentityTest, TimestampsAreUtcWithMilliseconds) {
+  v1::Identity identity = SeedIdentity();
+  identity.mutable_update_time()->set_seconds(1893455999);
+  identity.mutable_update_time()->set_nanos(999000000);
+
+  nlohmann::ordered_json rendered = RenderIdentity(identity, RootOptions());
+
+  EXPECT_EQ(rendered["created_at"], "2022-10-10T05:32:17.780Z");
+  EXPECT_EQ(rendered["updated_at"], "2029-12-31T23:59:59.999Z");
+}
+
 }  // namespace
 }  // namespace pi::gateway::finix

@@ -208,5 +208,168 @@ INSTANTIATE_TEST_SUITE_P(
                       NameCase{"paymentInstruments/PIx/extra", ""},
                       NameCase{"applications/APx/paymentInstruments/PIx", ""}));
 
+class IdentityIdFromNameTest : public ::testing::TestWithParam<NameCase> {};
+
+TEST_P(IdentityIdFromNameTest, ExtractsId) {
+  EXPECT_EQ(IdentityIdFromName(GetParam().name), GetParam().id) << GetParam().name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Names, IdentityIdFromNameTest,
+    ::testing::Values(NameCase{"identities/IDx", "IDx"}, NameCase{"IDx", "IDx"},
+                      NameCase{"identities/IDgWxBhfGYLLdkhxx2ddYf9K", "IDgWxBhfGYLLdkhxx2ddYf9K"},
+                      NameCase{"paymentInstruments/PIx", ""}, NameCase{"tokens/TKx", ""},
+                      NameCase{"identities/IDx/extra", ""},
+                      NameCase{"applications/APx/identities/IDx", ""},
+                      NameCase{"identities/identities/IDx", ""}, NameCase{"identities/", ""},
+                      NameCase{"", ""}));
+
+// ---- Identity --------------------------------------------------------------------------------
+
+domain::Identity FullIdentity() {
+  domain::Identity identity;
+  identity.id = "IDgWxBhfGYLLdkhxx2ddYf9K";
+  identity.application_id = "APone";
+  identity.external_id = "cust-42@shop";
+  identity.first_name = "Amy";
+  identity.last_name = "White";
+  identity.email = "amy@example.com";
+  identity.phone = "+1 (415) 555-0100";
+  identity.address =
+      domain::Address{"900 Metro Center Blv", "Suite 200", "San Francisco", "CA", "94404", "USA"};
+  identity.tags = {{"segment", "vip"}, {"source", "web"}};
+  identity.create_time = absl::FromUnixMicros(kCreateMicros);
+  identity.update_time = absl::FromUnixMicros(kUpdateMicros);
+  return identity;
+}
+
+TEST(IdentityToProtoTest, MapsEveryField) {
+  v1::Identity out;
+  ToProto(FullIdentity(), &out);
+
+  EXPECT_EQ(out.name(), "identities/IDgWxBhfGYLLdkhxx2ddYf9K");
+  EXPECT_EQ(out.id(), "IDgWxBhfGYLLdkhxx2ddYf9K");
+  EXPECT_EQ(out.application(), "APone");
+  EXPECT_EQ(out.external_id(), "cust-42@shop");
+  EXPECT_EQ(out.first_name(), "Amy");
+  EXPECT_EQ(out.last_name(), "White");
+  EXPECT_EQ(out.email(), "amy@example.com");
+  EXPECT_EQ(out.phone(), "+1 (415) 555-0100");
+  ASSERT_TRUE(out.has_address());
+  EXPECT_EQ(out.address().line1(), "900 Metro Center Blv");
+  EXPECT_EQ(out.address().line2(), "Suite 200");
+  EXPECT_EQ(out.address().city(), "San Francisco");
+  EXPECT_EQ(out.address().region(), "CA");
+  EXPECT_EQ(out.address().postal_code(), "94404");
+  EXPECT_EQ(out.address().country(), "USA");
+  EXPECT_EQ((std::map<std::string, std::string>(out.tags().begin(), out.tags().end())),
+            (std::map<std::string, std::string>{{"segment", "vip"}, {"source", "web"}}));
+  EXPECT_EQ(out.create_time().seconds(), 1750000000);
+  EXPECT_EQ(out.create_time().nanos(), 123456000);
+  EXPECT_EQ(out.update_time().seconds(), 1750000100);
+  EXPECT_EQ(out.update_time().nanos(), 1000);
+}
+
+TEST(IdentityToProtoTest, MinimalIdentityHasNoAddressAndNoTags) {
+  domain::Identity identity;
+  identity.id = "IDx";
+  identity.application_id = "APone";
+  identity.create_time = absl::FromUnixSeconds(1750000000);
+  identity.update_time = absl::FromUnixSeconds(1750000000);
+
+  v1::Identity out;
+  ToProto(identity, &out);
+
+  EXPECT_EQ(out.name(), "identities/IDx");
+  EXPECT_FALSE(out.has_address());
+  EXPECT_TRUE(out.tags().empty());
+  EXPECT_EQ(out.external_id(), "");
+  EXPECT_EQ(out.first_name(), "");
+  EXPECT_EQ(out.email(), "");
+  EXPECT_EQ(out.create_time().seconds(), 1750000000);
+  EXPECT_EQ(out.create_time().nanos(), 0);
+}
+
+v1::Identity ProtoIdentity() {
+  v1::Identity in;
+  in.set_external_id("cust-42@shop");
+  in.set_first_name("Amy");
+  in.set_last_name("White");
+  in.set_email("amy@example.com");
+  in.set_phone("+1 (415) 555-0100");
+  in.mutable_address()->set_line1("900 Metro Center Blv");
+  in.mutable_address()->set_line2("Suite 200");
+  in.mutable_address()->set_city("San Francisco");
+  in.mutable_address()->set_region("CA");
+  in.mutable_address()->set_postal_code("94404");
+  in.mutable_address()->set_country("USA");
+  (*in.mutable_tags())["segment"] = "vip";
+  (*in.mutable_tags())["source"] = "web";
+  return in;
+}
+
+TEST(IdentityToDomainTest, CopiesTheCallerSettableFields) {
+  domain::Identity out = ToDomain(ProtoIdentity());
+
+  EXPECT_EQ(out.external_id, "cust-42@shop");
+  EXPECT_EQ(out.first_name, "Amy");
+  EXPECT_EQ(out.last_name, "White");
+  EXPECT_EQ(out.email, "amy@example.com");
+  EXPECT_EQ(out.phone, "+1 (415) 555-0100");
+  ASSERT_TRUE(out.address.has_value());
+  EXPECT_EQ(*out.address, (domain::Address{"900 Metro Center Blv", "Suite 200", "San Francisco",
+                                           "CA", "94404", "USA"}));
+  EXPECT_EQ(out.tags, (std::map<std::string, std::string>{{"segment", "vip"}, {"source", "web"}}));
+}
+
+TEST(IdentityToDomainTest, IgnoresOutputOnlyFields) {
+  v1::Identity in = ProtoIdentity();
+  in.set_name("identities/IDforged");
+  in.set_id("IDforged");
+  in.set_application("APother");
+  in.mutable_create_time()->set_seconds(1);
+  in.mutable_update_time()->set_seconds(2);
+
+  domain::Identity out = ToDomain(in);
+
+  EXPECT_EQ(out.id, "");
+  EXPECT_EQ(out.application_id, "");
+  EXPECT_EQ(out.create_time, absl::Time());
+  EXPECT_EQ(out.update_time, absl::Time());
+  EXPECT_EQ(out.first_name, "Amy");
+}
+
+TEST(IdentityToDomainTest, AbsentAddressStaysAbsentAndAnEmptyOneStaysPresent) {
+  v1::Identity without;
+  without.set_first_name("Amy");
+  v1::Identity with_empty = without;
+  with_empty.mutable_address();
+
+  domain::Identity absent = ToDomain(without);
+  domain::Identity empty = ToDomain(with_empty);
+
+  EXPECT_FALSE(absent.address.has_value());
+  EXPECT_TRUE(absent.tags.empty());
+  ASSERT_TRUE(empty.address.has_value());
+  EXPECT_EQ(*empty.address, domain::Address{});
+}
+
+TEST(IdentityMappingTest, RoundTripKeepsEveryCallerSettableField) {
+  domain::Identity original = FullIdentity();
+  v1::Identity proto;
+  ToProto(original, &proto);
+
+  domain::Identity back = ToDomain(proto);
+
+  EXPECT_EQ(back.external_id, original.external_id);
+  EXPECT_EQ(back.first_name, original.first_name);
+  EXPECT_EQ(back.last_name, original.last_name);
+  EXPECT_EQ(back.email, original.email);
+  EXPECT_EQ(back.phone, original.phone);
+  EXPECT_EQ(back.address, original.address);
+  EXPECT_EQ(back.tags, original.tags);
+  EXPECT_EQ(IdentityIdFromName(proto.name()), original.id);
+}
+
 }  // namespace
 }  // namespace pi::instruments::api

@@ -109,6 +109,17 @@ TEST(FingerprinterTest, MatchesAnIndependentHkdfAndHmacComputation) {
             ExpectedFingerprint(std::string(32, 'm'), "AP2x9Qk", "021000021|123456789"));
 }
 
+TEST(FingerprinterTest, KnownAnswersAreStable) {
+  // Stored fingerprints must keep matching: these are what the implementation that derived its
+  // application keys inline (before crypto/hkdf.h) produced.
+  Fingerprinter fingerprinter(MasterKey('m'));
+
+  EXPECT_EQ(fingerprinter.Fingerprint("app-1", kPan), "FPR6Gn5RcPPXjhq4D7TTbirlW");
+  EXPECT_EQ(fingerprinter.Fingerprint("AP2x9Qk", "021000021|123456789"),
+            "FPR76aF7yGwrcg2PIkvd0MQmV");
+  EXPECT_EQ(fingerprinter.Fingerprint("", ""), "FPR6SbT5YhWmyCsH2G9botTeA");
+}
+
 TEST(FingerprinterTest, MatchesTheReferenceForEmptyMaterial) {
   Fingerprinter fingerprinter(MasterKey('m'));
 

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,7 @@ namespace {
 
 using common::FieldViolation;
 using common::Secret;
+using ::testing::Each;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -100,6 +102,8 @@ class FakeIdGenerator : public IdGenerator {
 class FakeOpener : public FieldOpener {
  public:
   void Open(std::string ciphertext, SealContext context, OpenDone done) override {
+    ++opens_;
+    if (!status_.ok()) return std::move(done)(status_);
     std::string prefix = absl::StrCat("sealed(", context.field, "):");
     if (ciphertext.rfind(prefix, 0) != 0) {
       return std::move(done)(common::MakeError(absl::StatusCode::kDataLoss, "DECRYPTION_FAILED",
@@ -108,6 +112,13 @@ class FakeOpener : public FieldOpener {
     std::string reversed = ciphertext.substr(prefix.size());
     std::move(done)(common::Secret(std::string(reversed.rbegin(), reversed.rend())));
   }
+
+  void FailWith(absl::Status status) { status_ = std::move(status); }
+  int opens() const { return opens_; }
+
+ private:
+  absl::Status status_;
+  int opens_ = 0;
 };
 
 // Records appended audit events.
@@ -116,6 +127,33 @@ class RecordingAuditLog : public AuditLog {
   void Append(AuditEvent event) override { events.push_back(std::move(event)); }
   std::vector<AuditEvent> events;
 };
+
+// An audit event as a comparable, printable value, so a mismatch shows every field.
+struct RecordedEvent {
+  std::string application_id;
+  std::string credential_id;
+  std::string action;
+  std::string resource_id;
+  std::string outcome;
+  std::string request_id;
+
+  friend bool operator==(const RecordedEvent&, const RecordedEvent&) = default;
+  friend void PrintTo(const RecordedEvent& e, std::ostream* os) {
+    *os << "{app=" << e.application_id << " credential=" << e.credential_id
+        << " action=" << e.action << " resource=" << e.resource_id << " outcome=" << e.outcome
+        << " request=" << e.request_id << "}";
+  }
+};
+
+RecordedEvent Recorded(const AuditEvent& e) {
+  return {e.application_id, e.credential_id, e.action, e.resource_id, e.outcome, e.request_id};
+}
+
+std::vector<RecordedEvent> Recorded(const std::vector<AuditEvent>& events) {
+  std::vector<RecordedEvent> out;
+  for (const AuditEvent& e : events) out.push_back(Recorded(e));
+  return out;
+}
 
 // Stores records in a map keyed by id and completes synchronously.
 class FakeRepository : public InstrumentRepository {
@@ -180,6 +218,7 @@ class FakeRepository : public InstrumentRepository {
   }
 
   void FindSealed(std::string application_id, std::string id, FindSealedDone done) override {
+    ++find_sealed_calls_;
     auto it = records_.find(id);
     if (it == records_.end() || it->second.instrument.application_id != application_id) {
       return std::move(done)(absl::NotFoundError("instrument not found"));
@@ -194,6 +233,7 @@ class FakeRepository : public InstrumentRepository {
   void SetActiveKeyVersion(uint32_t version) { active_key_version_ = version; }
   const std::map<std::string, InstrumentRecord>& records() const { return records_; }
   int inserts() const { return inserts_; }
+  int find_sealed_calls() const { return find_sealed_calls_; }
 
  private:
   std::map<std::string, InstrumentRecord> records_;
@@ -201,14 +241,25 @@ class FakeRepository : public InstrumentRepository {
   uint32_t active_key_version_ = 1;
   absl::Status insert_status_;
   int inserts_ = 0;
+  int find_sealed_calls_ = 0;
 };
 
 absl::Time FixedNow() {
   return absl::FromCivil(absl::CivilSecond(2025, 6, 15, 12, 30, 0), absl::UTCTimeZone());
 }
 
+// Each role's caller carries its own request id, so audit assertions can tell whose event it is.
 Caller MerchantOf(std::string application_id) {
-  return Caller{std::move(application_id), "USmerchant", Role::kMerchant};
+  return Caller{std::move(application_id), "USmerchant", Role::kMerchant, "", "RQmerchant"};
+}
+
+Caller CustomerOf(std::string application_id, std::string identity_id) {
+  return Caller{std::move(application_id), "JKcustomer", Role::kCustomer, std::move(identity_id),
+                "RQcustomer"};
+}
+
+Caller ProcessorOf(std::string application_id) {
+  return Caller{std::move(application_id), "USprocessor", Role::kProcessor, "", "RQprocessor"};
 }
 
 NewCard ValidCard() {
@@ -343,6 +394,55 @@ class InstrumentServiceTest : public ::testing::Test {
     });
     EXPECT_EQ(calls, 1);
     return result.value_or(absl::InternalError("done never ran"));
+  }
+
+  absl::StatusOr<Instrument> Update(const Caller& caller, std::string id, InstrumentUpdate update) {
+    return Await([&](InstrumentService::Done done) {
+      service_.Update(caller, std::move(id), std::move(update), std::move(done));
+    });
+  }
+
+  absl::StatusOr<InstrumentPage> List(const Caller& caller, const ListRequest& request) {
+    std::optional<absl::StatusOr<InstrumentPage>> result;
+    int calls = 0;
+    service_.List(caller, request, [&](absl::StatusOr<InstrumentPage> r) {
+      ++calls;
+      result = std::move(r);
+    });
+    EXPECT_EQ(calls, 1);
+    return result.value_or(absl::InternalError("done never ran"));
+  }
+
+  // Runs Reveal on a cleared audit log, so audit_.events holds only what the reveal appended.
+  absl::StatusOr<RevealedInstrument> Reveal(const Caller& caller, std::string id,
+                                            std::string reason) {
+    audit_.events.clear();
+    std::optional<absl::StatusOr<RevealedInstrument>> result;
+    int calls = 0;
+    service_.Reveal(caller, std::move(id), std::move(reason),
+                    [&](absl::StatusOr<RevealedInstrument> r) {
+                      ++calls;
+                      result = std::move(r);
+                    });
+    EXPECT_EQ(calls, 1);
+    if (!result.has_value()) return absl::InternalError("done never ran");
+    return *std::move(result);
+  }
+
+  // A card owned by `identity_id`, created by the merchant of APone; its id.
+  std::string CardOwnedBy(std::string identity_id) {
+    NewCard card = ValidCard();
+    card.identity_id = std::move(identity_id);
+    absl::StatusOr<Instrument> created = Create(MerchantOf("APone"), std::move(card));
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? created->id : "";
+  }
+
+  // The identities owning the instruments of `page`, in page order.
+  static std::vector<std::string> Owners(const InstrumentPage& page) {
+    std::vector<std::string> owners;
+    for (const Instrument& i : page.instruments) owners.push_back(i.identity_id);
+    return owners;
   }
 
   FakeRepository repository_;
@@ -870,6 +970,388 @@ TEST_F(InstrumentServiceTest, WalletWithACardTypeIsRejected) {
                                          "must be APPLE_PAY, GOOGLE_PAY or TOKEN"}));
   EXPECT_THAT(repository_.records(), IsEmpty());
 }
+
+// --- Customer callers see only their own identity's instruments. ---
+
+TEST_F(InstrumentServiceTest, CustomerGetsItsOwnIdentitysInstrument) {
+  std::string id = CardOwnedBy("IDowner1");
+
+  absl::StatusOr<Instrument> found = Get(CustomerOf("APone", "IDowner1"), id);
+
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->id, id);
+}
+
+TEST_F(InstrumentServiceTest, CustomerGetOfAnotherIdentitysInstrumentIsNotFound) {
+  std::string id = CardOwnedBy("IDowner1");
+
+  absl::StatusOr<Instrument> found = Get(CustomerOf("APone", "IDowner2"), id);
+
+  ASSERT_EQ(found.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(common::ErrorReasonOf(found.status()), "RESOURCE_NOT_FOUND");
+  EXPECT_TRUE(Get(MerchantOf("APone"), id).ok());  // it exists; it is only hidden
+}
+
+TEST_F(InstrumentServiceTest, CustomerListShowsOnlyItsOwnIdentitysInstruments) {
+  CardOwnedBy("IDowner1");
+  CardOwnedBy("IDowner2");
+  CardOwnedBy("IDowner1");
+
+  absl::StatusOr<InstrumentPage> mine = List(CustomerOf("APone", "IDowner1"), ListRequest{});
+  absl::StatusOr<InstrumentPage> everyone = List(MerchantOf("APone"), ListRequest{});
+
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  EXPECT_THAT(Owners(*mine), ElementsAre("IDowner1", "IDowner1"));
+  ASSERT_TRUE(everyone.ok()) << everyone.status();
+  EXPECT_THAT(Owners(*everyone), SizeIs(3));
+}
+
+TEST_F(InstrumentServiceTest, CustomerListFilteredByItsOwnIdentityShowsItsInstruments) {
+  CardOwnedBy("IDowner1");
+  CardOwnedBy("IDowner2");
+  ListRequest request;
+  request.identity_id = "IDowner2";
+
+  absl::StatusOr<InstrumentPage> page = List(CustomerOf("APone", "IDowner2"), request);
+
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(Owners(*page), ElementsAre("IDowner2"));
+}
+
+TEST_F(InstrumentServiceTest, CustomerListFilteredByAnotherIdentityIsAnEmptyPage) {
+  CardOwnedBy("IDowner1");
+  CardOwnedBy("IDowner2");
+  ListRequest request;
+  request.identity_id = "IDowner1";
+
+  absl::StatusOr<InstrumentPage> page = List(CustomerOf("APone", "IDowner2"), request);
+
+  // An empty page, not an error: the answer must not reveal whether IDowner1 has instruments.
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->instruments, IsEmpty());
+  EXPECT_FALSE(page->next.has_value());
+}
+
+TEST_F(InstrumentServiceTest, CustomerUpdateOfAnotherIdentitysInstrumentIsNotFoundChangingNothing) {
+  std::string id = CardOwnedBy("IDowner1");
+  const Instrument before = repository_.records().at(id).instrument;
+
+  absl::StatusOr<Instrument> result =
+      Update(CustomerOf("APone", "IDowner2"), id, {.holder_name = "Mallory"});
+
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(common::ErrorReasonOf(result.status()), "RESOURCE_NOT_FOUND");
+  EXPECT_EQ(repository_.records().at(id).instrument, before);
+  EXPECT_THAT(repository_.update_audits(), IsEmpty());  // nothing committed
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "JKcustomer", "instrument.update", "",
+                                        "RESOURCE_NOT_FOUND", "RQcustomer"}));
+}
+
+TEST_F(InstrumentServiceTest, CustomerUpdatesItsOwnIdentitysInstrument) {
+  std::string id = CardOwnedBy("IDowner1");
+
+  absl::StatusOr<Instrument> result =
+      Update(CustomerOf("APone", "IDowner1"), id, {.holder_name = "Jane Q. Doe"});
+
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->holder_name, "Jane Q. Doe");
+  EXPECT_EQ(repository_.records().at(id).instrument.holder_name, "Jane Q. Doe");
+}
+
+// --- Creates: the success event travels with the row, failures go to the audit log. ---
+
+TEST_F(InstrumentServiceTest, EachCreateCarriesItsOkAuditEventIntoTheRepository) {
+  absl::StatusOr<Instrument> card = Create(MerchantOf("APone"), ValidCard());
+  absl::StatusOr<Instrument> bank = CreateBank(MerchantOf("APone"), ValidUsAccount());
+  absl::StatusOr<Instrument> wallet =
+      CreateWalletOf(MerchantOf("APone"), ValidWallet(InstrumentType::kApplePay));
+
+  for (const absl::StatusOr<Instrument>* created : {&card, &bank, &wallet}) {
+    ASSERT_TRUE(created->ok()) << created->status();
+    const std::string& id = (*created)->id;
+    EXPECT_EQ(Recorded(repository_.records().at(id).audit),
+              (RecordedEvent{"APone", "USmerchant", "instrument.create", id, "OK", "RQmerchant"}));
+  }
+  EXPECT_THAT(audit_.events, IsEmpty());  // a success is recorded once, with its row
+}
+
+TEST_F(InstrumentServiceTest, InvalidCreatesAreAppendedToTheAuditLogWithTheirReason) {
+  NewCard card = ValidCard();
+  card.expiration_month = 13;
+  NewBankAccount account = ValidUsAccount();
+  account.routing_number = "123456789";
+  NewWallet wallet = ValidWallet(InstrumentType::kApplePay);
+  wallet.merchant_identity.clear();
+
+  EXPECT_FALSE(Create(MerchantOf("APone"), std::move(card)).ok());
+  EXPECT_FALSE(CreateBank(MerchantOf("APone"), std::move(account)).ok());
+  EXPECT_FALSE(CreateWalletOf(MerchantOf("APone"), std::move(wallet)).ok());
+
+  // One event per refused create, without a resource: no id was assigned.
+  ASSERT_THAT(audit_.events, SizeIs(3));
+  EXPECT_THAT(Recorded(audit_.events),
+              Each(RecordedEvent{"APone", "USmerchant", "instrument.create", "", "INVALID_FIELDS",
+                                 "RQmerchant"}));
+}
+
+TEST_F(InstrumentServiceTest, CreateRefusedByTheRepositoryIsAppendedWithItsReason) {
+  repository_.FailInsertsWith(common::MakeError(absl::StatusCode::kFailedPrecondition,
+                                                "MAX_INSTRUMENT_COUNT", "owner is at its limit"));
+
+  absl::StatusOr<Instrument> result = Create(MerchantOf("APone"), ValidCard());
+
+  EXPECT_EQ(common::ErrorReasonOf(result.status()), "MAX_INSTRUMENT_COUNT");
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "USmerchant", "instrument.create", "",
+                                        "MAX_INSTRUMENT_COUNT", "RQmerchant"}));
+}
+
+TEST_F(InstrumentServiceTest, CreateFailureWithoutAReasonIsAppendedWithItsCode) {
+  sealer_.FailWith(absl::InternalError("crypto library failed"));
+
+  EXPECT_FALSE(Create(MerchantOf("APone"), ValidCard()).ok());
+
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "USmerchant", "instrument.create", "", "INTERNAL",
+                                        "RQmerchant"}));
+}
+
+// --- Updates: the action names what changed; failures go to the audit log. ---
+
+TEST_F(InstrumentServiceTest, UpdateCommitsAnInstrumentUpdateEventWithTheRow) {
+  std::string id = CardOwnedBy("IDowner1");
+
+  ASSERT_TRUE(Update(MerchantOf("APone"), id, {.holder_name = "Jane Q. Doe"}).ok());
+
+  EXPECT_THAT(Recorded(repository_.update_audits()),
+              ElementsAre(RecordedEvent{"APone", "USmerchant", "instrument.update", id, "OK",
+                                        "RQmerchant"}));
+  EXPECT_THAT(audit_.events, IsEmpty());
+}
+
+TEST_F(InstrumentServiceTest, DisablingCommitsAnInstrumentDisableEventEvenWithOtherChanges) {
+  std::string id = CardOwnedBy("IDowner1");
+
+  ASSERT_TRUE(Update(MerchantOf("APone"), id, {.enabled = false}).ok());
+  ASSERT_TRUE(
+      Update(MerchantOf("APone"), id, {.enabled = false, .holder_name = "Jane Q. Doe"}).ok());
+
+  const RecordedEvent disabled{"APone", "USmerchant", "instrument.disable", id, "OK", "RQmerchant"};
+  EXPECT_THAT(Recorded(repository_.update_audits()), ElementsAre(disabled, disabled));
+}
+
+TEST_F(InstrumentServiceTest, ReenablingIsAnUpdateNotADisable) {
+  std::string id = CardOwnedBy("IDowner1");
+  ASSERT_TRUE(Update(MerchantOf("APone"), id, {.enabled = false}).ok());
+
+  ASSERT_TRUE(Update(MerchantOf("APone"), id, {.enabled = true}).ok());
+
+  ASSERT_THAT(repository_.update_audits(), SizeIs(2));
+  EXPECT_EQ(repository_.update_audits()[1].action, "instrument.update");
+}
+
+TEST_F(InstrumentServiceTest, InvalidUpdateIsAppendedWithItsReasonAndNothingCommits) {
+  std::string id = CardOwnedBy("IDowner1");
+
+  absl::StatusOr<Instrument> result =
+      Update(MerchantOf("APone"), id, {.holder_name = std::string(kMaxHolderNameLength + 1, 'x')});
+
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(repository_.update_audits(), IsEmpty());
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "USmerchant", "instrument.update", "",
+                                        "INVALID_FIELDS", "RQmerchant"}));
+}
+
+TEST_F(InstrumentServiceTest, FailedDisableIsAppendedAsADisable) {
+  absl::StatusOr<Instrument> result = Update(MerchantOf("APone"), "PI9999", {.enabled = false});
+
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kNotFound);
+  ASSERT_THAT(audit_.events, SizeIs(1));
+  EXPECT_EQ(audit_.events[0].action, "instrument.disable");
+}
+
+TEST_F(InstrumentServiceTest, EmptyUpdateIsRefusedAndAudited) {
+  std::string id = CardOwnedBy("IDowner1");
+
+  absl::StatusOr<Instrument> result = Update(MerchantOf("APone"), id, {});
+
+  ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(common::FieldViolationsOf(result.status()),
+              ElementsAre(FieldViolation{"update_mask", "names no field to change"}));
+  EXPECT_THAT(repository_.update_audits(), IsEmpty());
+  // Like every other failed update (instrument_service.h: failures are appended on their own).
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "USmerchant", "instrument.update", "",
+                                        "INVALID_FIELDS", "RQmerchant"}));
+}
+
+// --- Reveal: processors only (authorization.h), a reason, every outcome audited once. ---
+
+constexpr char kRevealReason[] = "chargeback review, case 2024-118";
+
+TEST_F(InstrumentServiceTest, RevealOfACardReturnsTheInstrumentAndItsNumber) {
+  absl::StatusOr<Instrument> created = Create(MerchantOf("APone"), ValidCard());
+  ASSERT_TRUE(created.ok()) << created.status();
+
+  absl::StatusOr<RevealedInstrument> revealed =
+      Reveal(ProcessorOf("APone"), created->id, kRevealReason);
+
+  ASSERT_TRUE(revealed.ok()) << revealed.status();
+  EXPECT_EQ(revealed->instrument, *created);
+  EXPECT_EQ(revealed->secret.Reveal(), kPan);
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "USprocessor", "instrument.reveal", created->id,
+                                        "OK", "RQprocessor"}));
+}
+
+TEST_F(InstrumentServiceTest, RevealOfABankAccountReturnsItsAccountNumber) {
+  absl::StatusOr<Instrument> us = CreateBank(MerchantOf("APone"), ValidUsAccount());
+  absl::StatusOr<Instrument> canadian = CreateBank(MerchantOf("APone"), ValidCanadianAccount());
+  ASSERT_TRUE(us.ok() && canadian.ok());
+
+  absl::StatusOr<RevealedInstrument> first = Reveal(ProcessorOf("APone"), us->id, kRevealReason);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->instrument, *us);
+  EXPECT_EQ(first->secret.Reveal(), kAccountNumber);
+  EXPECT_THAT(audit_.events, SizeIs(1));
+
+  absl::StatusOr<RevealedInstrument> second =
+      Reveal(ProcessorOf("APone"), canadian->id, kRevealReason);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->secret.Reveal(), "000123456789");
+  EXPECT_THAT(audit_.events, SizeIs(1));
+}
+
+TEST_F(InstrumentServiceTest, RevealOfAWalletIsRefusedWithoutOpeningItsToken) {
+  absl::StatusOr<Instrument> wallet =
+      CreateWalletOf(MerchantOf("APone"), ValidWallet(InstrumentType::kGooglePay));
+  ASSERT_TRUE(wallet.ok()) << wallet.status();
+
+  absl::StatusOr<RevealedInstrument> revealed =
+      Reveal(ProcessorOf("APone"), wallet->id, kRevealReason);
+
+  ASSERT_EQ(revealed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(common::ErrorReasonOf(revealed.status()), "NOT_REVEALABLE");
+  EXPECT_EQ(opener_.opens(), 0);
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "USprocessor", "instrument.reveal", wallet->id,
+                                        "NOT_REVEALABLE", "RQprocessor"}));
+}
+
+TEST_F(InstrumentServiceTest, RevealOfAnUnknownIdIsNotFoundAndAudited) {
+  absl::StatusOr<RevealedInstrument> revealed =
+      Reveal(ProcessorOf("APone"), "PI9999", kRevealReason);
+
+  EXPECT_EQ(revealed.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "USprocessor", "instrument.reveal", "PI9999",
+                                        "NOT_FOUND", "RQprocessor"}));
+}
+
+TEST_F(InstrumentServiceTest, RevealOfAnotherApplicationsInstrumentIsNotFound) {
+  std::string id = CardOwnedBy("IDowner1");
+
+  absl::StatusOr<RevealedInstrument> revealed = Reveal(ProcessorOf("APtwo"), id, kRevealReason);
+
+  EXPECT_EQ(revealed.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(opener_.opens(), 0);
+  ASSERT_THAT(audit_.events, SizeIs(1));
+  EXPECT_EQ(audit_.events[0].application_id, "APtwo");
+}
+
+TEST_F(InstrumentServiceTest, RevealThatCannotOpenTheSecretFailsAndIsAudited) {
+  std::string id = CardOwnedBy("IDowner1");
+  opener_.FailWith(common::MakeError(absl::StatusCode::kDataLoss, "DECRYPTION_FAILED",
+                                     "authentication tag mismatch"));
+
+  absl::StatusOr<RevealedInstrument> revealed = Reveal(ProcessorOf("APone"), id, kRevealReason);
+
+  EXPECT_EQ(revealed.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "USprocessor", "instrument.reveal", id,
+                                        "DECRYPTION_FAILED", "RQprocessor"}));
+}
+
+TEST_F(InstrumentServiceTest, RevealAuditEventNeverContainsTheRevealedNumber) {
+  std::string card = CardOwnedBy("IDowner1");
+  absl::StatusOr<Instrument> bank = CreateBank(MerchantOf("APone"), ValidUsAccount());
+  ASSERT_TRUE(bank.ok());
+
+  for (const auto& [id, number] :
+       {std::pair<std::string, std::string>{card, kPan}, {bank->id, kAccountNumber}}) {
+    ASSERT_TRUE(Reveal(ProcessorOf("APone"), id, kRevealReason).ok());
+    ASSERT_THAT(audit_.events, SizeIs(1));
+    const AuditEvent& e = audit_.events[0];
+    for (const std::string* field : {&e.application_id, &e.credential_id, &e.action, &e.resource_id,
+                                     &e.outcome, &e.request_id}) {
+      EXPECT_THAT(*field, Not(HasSubstr(number)));
+      EXPECT_THAT(*field, Not(HasSubstr(number.substr(number.size() - 4))));  // not even the tail
+    }
+  }
+}
+
+TEST_F(InstrumentServiceTest, RevealAcceptsReasonsWithinTheRules) {
+  std::string id = CardOwnedBy("IDowner1");
+  std::string accented;  // 200 two-byte characters: the limit counts characters, not bytes
+  for (size_t i = 0; i < kMaxRevealReasonLength; ++i) accented += "\xc3\xa9";
+
+  for (const std::string& reason :
+       {std::string("x"), std::string(kMaxRevealReasonLength, 'r'), accented,
+        std::string("ticket 1234"), std::string("case 2024-11-05, ref 9876")}) {
+    absl::StatusOr<RevealedInstrument> revealed = Reveal(ProcessorOf("APone"), id, reason);
+    EXPECT_TRUE(revealed.ok()) << reason << ": " << revealed.status();
+  }
+}
+
+struct BadReasonCase {
+  const char* name;
+  std::string reason;
+};
+
+void PrintTo(const BadReasonCase& c, std::ostream* os) { *os << c.name; }
+
+class RevealReasonTest : public InstrumentServiceTest,
+                         public ::testing::WithParamInterface<BadReasonCase> {};
+
+TEST_P(RevealReasonTest, BadReasonIsInvalidAuditedOnceAndNothingIsRead) {
+  std::string id = CardOwnedBy("IDowner1");
+
+  absl::StatusOr<RevealedInstrument> revealed = Reveal(ProcessorOf("APone"), id, GetParam().reason);
+
+  ASSERT_EQ(revealed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(common::ErrorReasonOf(revealed.status()), "INVALID_FIELDS");
+  std::vector<FieldViolation> violations = common::FieldViolationsOf(revealed.status());
+  ASSERT_THAT(violations, SizeIs(1));
+  EXPECT_EQ(violations[0].field, "reason");
+  EXPECT_EQ(repository_.find_sealed_calls(), 0);
+  EXPECT_EQ(opener_.opens(), 0);
+  EXPECT_THAT(Recorded(audit_.events),
+              ElementsAre(RecordedEvent{"APone", "USprocessor", "instrument.reveal", id,
+                                        "INVALID_FIELDS", "RQprocessor"}));
+}
+
+std::string TooManyAccentedCharacters() {
+  std::string s;
+  for (size_t i = 0; i <= kMaxRevealReasonLength; ++i) s += "\xc3\xa9";
+  return s;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Reasons, RevealReasonTest,
+    ::testing::Values(BadReasonCase{"Empty", ""},
+                      BadReasonCase{"TooLong", std::string(kMaxRevealReasonLength + 1, 'r')},
+                      BadReasonCase{"TooManyCharacters", TooManyAccentedCharacters()},
+                      BadReasonCase{"FiveDigitRun", "ticket 12345"},
+                      BadReasonCase{"CardNumber", "customer said 4111111111111111"},
+                      BadReasonCase{"Newline", "first line\nsecond line"},
+                      BadReasonCase{"Tab", "a\treason"},
+                      BadReasonCase{"Nul", std::string("a\0reason", 8)},
+                      BadReasonCase{"Delete", "a\x7freason"}),
+    [](const ::testing::TestParamInfo<BadReasonCase>& param_info) {
+      return param_info.param.name;
+    });
 
 }  // namespace
 }  // namespace pi::instruments::domain
