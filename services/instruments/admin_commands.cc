@@ -18,6 +18,8 @@
 #include "services/instruments/server_config.h"
 #include "services/instruments/storage/migrator.h"
 #include "services/instruments/storage/pg_admin_store.h"
+#include "services/instruments/storage/pg_token_repository.h"
+#include "absl/time/clock.h"
 
 #ifndef PI_DEFAULT_MIGRATIONS_DIR
 #define PI_DEFAULT_MIGRATIONS_DIR "db/migrations"
@@ -185,6 +187,24 @@ int RunRevokeCredential(const std::vector<std::string>& args, char** env) {
     return ReportFailure(kCommand, status);
   }
   std::cout << nlohmann::json{{"revoked_credential_id", s->Get("credential")}}.dump() << "\n";
+  return 0;
+}
+
+int RunPurgeExpired(const std::vector<std::string>& args, char** env) {
+  constexpr absl::string_view kCommand = "purge-expired";
+  absl::StatusOr<Settings> s = Settings::Parse({"database_url"}, args, env);
+  if (!s.ok()) return ReportFailure(kCommand, s.status());
+  if (s->Get("database_url").empty()) {
+    return ReportFailure(kCommand, absl::InvalidArgumentError("needs --database_url"));
+  }
+  absl::StatusOr<storage::SweepResult> swept =
+      storage::SweepExpired(s->Get("database_url"), absl::Now());
+  if (!swept.ok()) return ReportFailure(kCommand, swept.status());
+  std::cout << nlohmann::json{{"token_payloads_deleted", swept->token_payloads_deleted},
+                              {"tokens_deleted", swept->tokens_deleted},
+                              {"idempotency_keys_deleted", swept->idempotency_keys_deleted}}
+                   .dump()
+            << "\n";
   return 0;
 }
 

@@ -29,6 +29,9 @@ int RunCreateApplication(const std::vector<std::string>& args, char** env);
 int RunCreateCredential(const std::vector<std::string>& args, char** env);
 // revoke-credential --database_url=... --application=AP... --credential=ID
 int RunRevokeCredential(const std::vector<std::string>& args, char** env);
+// purge-expired --database_url=...: deletes expired token payloads, old token rows and expired
+// idempotency keys now (pi-server also does it every sweep_interval); prints the counts.
+int RunPurgeExpired(const std::vector<std::string>& args, char** env);
 // keygen --out=PATH: writes a new key file (mode 0600); refuses to overwrite.
 int RunKeygen(const std::vector<std::string>& args, char** env);
 

@@ -36,6 +36,7 @@
 #include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/storage/pg_credential_repository.h"
 #include "services/instruments/storage/pg_identity_repository.h"
+#include "services/instruments/storage/pg_token_repository.h"
 #include "services/instruments/storage/pg_data_key_repository.h"
 #include "services/instruments/storage/pg_health_probe.h"
 #include "services/instruments/storage/pg_instrument_repository.h"
@@ -58,6 +59,7 @@ constexpr char kUsage[] =
     "                 [--role=ROLE] [--key_file=F]   (KIND: basic, api_key, publishable,\n"
     "                 jwt_hs256; ROLE: merchant, processor, admin)\n"
     "       pi-server revoke-credential --database_url=URL --application=AP --credential=ID\n"
+    "       pi-server purge-expired --database_url=URL\n"
     "       pi-server keygen --out=PATH\n"
     "       pi-server kek-add --key_file=F | kek-activate --version=N | rewrap-deks |\n"
     "                 kek-retire --version=N | rotate-dek --application=AP |\n"
@@ -129,6 +131,8 @@ int Serve(const std::vector<std::string>& args) {
   for (auto& s : storage::PgDataKeyRepository::Statements()) statements.push_back(s);
   for (auto& s : storage::PgIdentityRepository::Statements()) statements.push_back(s);
   for (auto& s : storage::PgAuditLog::Statements()) statements.push_back(s);
+  for (auto& s : storage::PgTokenRepository::Statements()) statements.push_back(s);
+  for (auto& s : storage::PgIdempotencyKeyStore::Statements()) statements.push_back(s);
   storage::PgWorkerPool pool({config->database_url, config->db_workers,
                               static_cast<size_t>(config->db_queue), std::move(statements)});
   storage::PgInstrumentRepository instrument_repository(pool);
@@ -136,6 +140,8 @@ int Serve(const std::vector<std::string>& args) {
   storage::PgDataKeyRepository data_key_repository(pool);
   storage::PgIdentityRepository identity_repository(pool);
   storage::PgAuditLog audit_log(pool);
+  storage::PgTokenRepository token_repository(pool);
+  storage::PgIdempotencyKeyStore idempotency_keys(pool);
   crypto::FileKeyProvider key_provider(*keys);
   crypto::KeyManager key_manager(key_provider, data_key_repository, {});
   crypto::Fingerprinter fingerprinter(keys->fingerprint_master_key());
@@ -149,9 +155,27 @@ int Serve(const std::vector<std::string>& args) {
   domain::InstrumentService instruments({instrument_repository, key_manager, key_manager,
                                          audit_log, fingerprinter, ids, *bins, verifier, clock});
   domain::IdentityService identities(identity_repository, audit_log, ids, clock);
+  domain::TokenService tokens({token_repository, key_manager, key_manager, audit_log,
+                               fingerprinter, ids, *bins, instruments, clock, config->token_ttl});
+  domain::IdempotencyGuard idempotency(idempotency_keys, instrument_repository);
+  // Deletes expired token payloads (security codes included) and idempotency keys. Several
+  // replicas may sweep at once; the statements are idempotent.
+  common::PeriodicTask sweeper(config->sweep_interval, [url = config->database_url] {
+    absl::StatusOr<storage::SweepResult> swept = storage::SweepExpired(url, absl::Now());
+    if (!swept.ok()) {
+      common::LogJson("warn", "sweep failed", {{"error", std::string(swept.status().message())}});
+    } else if (swept->token_payloads_deleted + swept->tokens_deleted +
+                   swept->idempotency_keys_deleted > 0) {
+      common::LogJson("info", "swept expired data",
+                      {{"token_payloads", swept->token_payloads_deleted},
+                       {"tokens", swept->tokens_deleted},
+                       {"idempotency_keys", swept->idempotency_keys_deleted}});
+    }
+  });
   domain::Authenticator authenticator(credential_repository, hasher, customer_tokens, audit_log,
                                       clock);
-  api::PaymentInstrumentHandler handler(authenticator, instruments, identities, audit_log);
+  api::PaymentInstrumentHandler handler(authenticator, instruments, tokens, idempotency,
+                                        identities, audit_log);
   api::HealthHandler health;
   storage::PgHealthProbe probe(config->database_url, config->health_interval,
                                [&health](bool reachable) {
@@ -212,6 +236,7 @@ int Serve(const std::vector<std::string>& args) {
                    absl::ToChronoMilliseconds(config->shutdown_grace));
   if (health_server) health_server->Shutdown();
   probe.Stop();
+  sweeper.Stop();
   count_flusher.Stop();  // flushes the last counts while the pool still runs
   pool.Stop();
   common::LogJson("info", "pi-server stopped");
@@ -233,6 +258,7 @@ int main(int argc, char** argv) {
   if (command == "create-application") return pi::instruments::RunCreateApplication(args, environ);
   if (command == "create-credential") return pi::instruments::RunCreateCredential(args, environ);
   if (command == "revoke-credential") return pi::instruments::RunRevokeCredential(args, environ);
+  if (command == "purge-expired") return pi::instruments::RunPurgeExpired(args, environ);
   if (command == "keygen") return pi::instruments::RunKeygen(args, environ);
   if (int code = pi::instruments::RunKeyCommand(command, args, environ); code >= 0) return code;
   std::cerr << pi::instruments::kUsage;

@@ -13,7 +13,8 @@ const std::vector<std::string>& ServerConfig::SettingNames() {
     std::vector<std::string> names = {
         "database_url",    "key_file",    "grpc_address",    "port_file",
         "db_workers",      "db_queue",    "health_interval", "drain_delay",
-        "shutdown_grace",  "bin_table",   "health_address",  "health_port_file"};
+        "shutdown_grace",  "bin_table",   "health_address",  "health_port_file",
+        "token_ttl",       "sweep_interval"};
     for (std::string& tls : common::TlsFiles::SettingNames("tls_")) names.push_back(tls);
     return names;
   }();
@@ -46,6 +47,14 @@ absl::StatusOr<ServerConfig> ServerConfig::FromSettings(const Settings& s) {
     problems.push_back("health_address: must be host:port, e.g. 0.0.0.0:8081");
   }
   config.health_port_file = s.Get("health_port_file");
+  s.GetDuration("token_ttl", config.token_ttl, problems);
+  s.GetDuration("sweep_interval", config.sweep_interval, problems);
+  if (config.token_ttl < absl::Seconds(1) || config.token_ttl > absl::Hours(24)) {
+    problems.push_back("token_ttl: must be between 1s and 24h");
+  }
+  if (config.sweep_interval < absl::Seconds(1)) {
+    problems.push_back("sweep_interval: must be at least 1s");
+  }
   if (config.health_interval < absl::Milliseconds(100)) {
     problems.push_back("health_interval: must be at least 100ms");
   }

@@ -31,6 +31,8 @@ struct ServerConfig {
   absl::Duration health_interval = absl::Seconds(1);
   absl::Duration drain_delay = absl::ZeroDuration();    // NOT_SERVING before closing listeners
   absl::Duration shutdown_grace = absl::Seconds(10);    // in-flight RPCs get this long
+  absl::Duration token_ttl = absl::Minutes(30);         // tokens not associated by then expire
+  absl::Duration sweep_interval = absl::Minutes(1);     // how often expired payloads are deleted
   // TLS on the gRPC listener (tls_cert_file, tls_key_file); with tls_ca_file, clients must
   // present a certificate chaining to it (mTLS). Off when unset.
   common::TlsFiles tls;

@@ -1,7 +1,12 @@
 #include "services/instruments/api/payment_instrument_handler.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/error.h"
+#include "services/common/secret.h"
+#include "services/instruments/crypto/secret_hash.h"
 #include "services/instruments/api/proto_mapping.h"
 #include "services/instruments/api/rpc_context.h"
 
@@ -49,35 +54,61 @@ bool PaymentInstrumentHandler::Authorized(RpcContext* rpc, const domain::Caller&
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreatePaymentInstrument(
     grpc::CallbackServerContext* context, const v1::CreatePaymentInstrumentRequest* request,
     v1::PaymentInstrument* response) {
-  return Authenticated(context, "CreatePaymentInstrument", [this, request, response](
+  return Authenticated(context, "CreatePaymentInstrument", [this, context, request, response](
                                                                RpcContext* rpc,
-                                                               const domain::Caller& caller) {
-    if (!request->token().empty()) {
-      if (!Authorized(rpc, caller, domain::Operation::kCreateFromToken)) return;
-      // Associating a hosted-fields token comes with the lifecycle issue.
-      return rpc->Finish(common::MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
-                                           "token association is not implemented yet"));
+                                                               const domain::Caller& who) {
+    domain::Caller caller = who;
+    caller.idempotency_key = MetadataValue(context, "idempotency-key");
+    if (caller.idempotency_key.empty()) caller.idempotency_key = request->request_id();
+    if (absl::Status valid = domain::ValidateIdempotencyKey(caller.idempotency_key);
+        !valid.ok()) {
+      return rpc->Finish(valid);
     }
-    if (!Authorized(rpc, caller, domain::Operation::kCreateFromData)) return;
+    // The whole request identifies it: a retry sends the same bytes, a changed request does not.
+    // Deterministic serialization keeps map order (tags) from making equal requests differ.
+    if (!caller.idempotency_key.empty()) {
+      std::string serialized;
+      {
+        google::protobuf::io::StringOutputStream stream(&serialized);
+        google::protobuf::io::CodedOutputStream coded(&stream);
+        coded.SetSerializationDeterministic(true);
+        request->SerializeToCodedStream(&coded);
+      }
+      caller.request_hash = crypto::Sha256(serialized);
+      common::Secret wipe(std::move(serialized));  // it holds the card number
+    }
+    bool from_token = !request->token().empty();
+    if (!Authorized(rpc, caller, from_token ? domain::Operation::kCreateFromToken
+                                            : domain::Operation::kCreateFromData)) {
+      return;
+    }
     auto reply = [rpc, response](absl::StatusOr<domain::Instrument> created) {
       if (created.ok()) ToProto(*created, response);
       rpc->Finish(created.status());
     };
-    switch (request->payment_instrument().type()) {
-      case v1::PAYMENT_CARD:
-        return instruments_.CreateCard(caller, ToNewCard(*request), std::move(reply));
-      case v1::BANK_ACCOUNT:
-        return instruments_.CreateBankAccount(caller, ToNewBankAccount(*request),
-                                              std::move(reply));
-      case v1::APPLE_PAY:
-      case v1::GOOGLE_PAY:
-      case v1::TOKEN:
-        return instruments_.CreateWallet(caller, ToNewWallet(*request), std::move(reply));
-      default:
-        return rpc->Finish(common::InvalidFields(
-            {{"payment_instrument.type",
-              "is required: PAYMENT_CARD, BANK_ACCOUNT, APPLE_PAY, GOOGLE_PAY or TOKEN"}}));
-    }
+    idempotency_.Run(
+        caller,
+        [this, caller, request, from_token](domain::InstrumentService::Done done) {
+          if (from_token) {
+            return tokens_.Associate(caller, ToTokenAssociation(*request), std::move(done));
+          }
+          switch (request->payment_instrument().type()) {
+            case v1::PAYMENT_CARD:
+              return instruments_.CreateCard(caller, ToNewCard(*request), std::move(done));
+            case v1::BANK_ACCOUNT:
+              return instruments_.CreateBankAccount(caller, ToNewBankAccount(*request),
+                                                    std::move(done));
+            case v1::APPLE_PAY:
+            case v1::GOOGLE_PAY:
+            case v1::TOKEN:
+              return instruments_.CreateWallet(caller, ToNewWallet(*request), std::move(done));
+            default:
+              return std::move(done)(common::InvalidFields(
+                  {{"payment_instrument.type",
+                    "is required: PAYMENT_CARD, BANK_ACCOUNT, APPLE_PAY, GOOGLE_PAY or TOKEN"}}));
+          }
+        },
+        std::move(reply));
   });
 }
 
@@ -135,14 +166,18 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::UpdatePaymentInstrument(
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateToken(
-    grpc::CallbackServerContext* context, const v1::CreateTokenRequest*, v1::Token*) {
-  return Authenticated(context, "CreateToken", [this](RpcContext* rpc,
-                                                      const domain::Caller& caller) {
-    if (!Authorized(rpc, caller, domain::Operation::kCreateToken)) return;
-    // Tokens come with the lifecycle issue.
-    rpc->Finish(common::MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED",
-                                  "CreateToken is not implemented yet"));
-  });
+    grpc::CallbackServerContext* context, const v1::CreateTokenRequest* request,
+    v1::Token* response) {
+  return Authenticated(
+      context, "CreateToken",
+      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+        if (!Authorized(rpc, caller, domain::Operation::kCreateToken)) return;
+        tokens_.CreateToken(caller, ToTokenPayload(*request),
+                            [rpc, response](absl::StatusOr<domain::Token> created) {
+                              if (created.ok()) ToProto(*created, response);
+                              rpc->Finish(created.status());
+                            });
+      });
 }
 
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateIdentity(

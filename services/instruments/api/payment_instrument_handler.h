@@ -1,7 +1,8 @@
 // The gRPC face of the vault: PaymentInstrumentService on the callback API. Handlers are thin:
 // authenticate, authorize the role (authorization.h; a refusal is audited), map proto -> domain,
 // call the use case, map back. They never block: database work completes on the storage pool,
-// which finishes the reactor.
+// which finishes the reactor. CreatePaymentInstrument honours an idempotency key from the
+// `idempotency-key` metadata or, failing that, the request's `request_id`.
 // RPCs not built yet answer UNIMPLEMENTED (reason NOT_IMPLEMENTED) after authorization.
 #ifndef PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
 #define PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
@@ -10,8 +11,10 @@
 #include "services/instruments/domain/audit.h"
 #include "services/instruments/domain/authenticator.h"
 #include "services/instruments/domain/authorization.h"
+#include "services/instruments/domain/idempotency_guard.h"
 #include "services/instruments/domain/identity_service.h"
 #include "services/instruments/domain/instrument_service.h"
+#include "services/instruments/domain/token_service.h"
 
 namespace pi::instruments::api {
 
@@ -24,9 +27,12 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   // The references must outlive the handler.
   PaymentInstrumentHandler(domain::Authenticator& authenticator,
                            domain::InstrumentService& instruments,
+                           domain::TokenService& tokens, domain::IdempotencyGuard& idempotency,
                            domain::IdentityService& identities, domain::AuditLog& audit)
       : authenticator_(authenticator),
         instruments_(instruments),
+        tokens_(tokens),
+        idempotency_(idempotency),
         identities_(identities),
         audit_(audit) {}
 
@@ -69,6 +75,8 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
 
   domain::Authenticator& authenticator_;
   domain::InstrumentService& instruments_;
+  domain::TokenService& tokens_;
+  domain::IdempotencyGuard& idempotency_;
   domain::IdentityService& identities_;
   domain::AuditLog& audit_;
 };

@@ -178,27 +178,22 @@ v1::CardBrand ToProto(domain::CardBrand brand) {
   return v1::UNKNOWN_BRAND;
 }
 
-domain::NewCard ToNewCard(const v1::CreatePaymentInstrumentRequest& request) {
-  const v1::PaymentInstrument& in = request.payment_instrument();
+namespace {
+
+// The card fields of `in` (secrets copied into Secrets); owner fields are the caller's.
+domain::NewCard CardFromProto(const v1::Card& in) {
   domain::NewCard card;
-  card.identity_id = in.identity();
-  card.number = SecretOf(in.card().number());
-  card.security_code = SecretOf(in.card().security_code());
-  card.expiration_month = in.card().expiration_month();
-  card.expiration_year = in.card().expiration_year();
-  card.holder_name = in.holder_name();
-  if (in.has_address()) card.address = ToDomain(in.address());
-  card.tags.insert(in.tags().begin(), in.tags().end());
-  card.account_updater_enabled = in.card().account_updater_enabled();
-  card.network_token_enabled = in.card().network_token_enabled();
+  card.number = SecretOf(in.number());
+  card.security_code = SecretOf(in.security_code());
+  card.expiration_month = in.expiration_month();
+  card.expiration_year = in.expiration_year();
+  card.account_updater_enabled = in.account_updater_enabled();
+  card.network_token_enabled = in.network_token_enabled();
   return card;
 }
 
-domain::NewBankAccount ToNewBankAccount(const v1::CreatePaymentInstrumentRequest& request) {
-  const v1::PaymentInstrument& in = request.payment_instrument();
-  const v1::BankAccount& bank = in.bank_account();
+domain::NewBankAccount BankAccountFromProto(const v1::BankAccount& bank) {
   domain::NewBankAccount account;
-  account.identity_id = in.identity();
   account.account_number = SecretOf(bank.account_number());
   account.routing_number = bank.routing_number();
   account.institution_number = bank.institution_number();
@@ -206,10 +201,98 @@ domain::NewBankAccount ToNewBankAccount(const v1::CreatePaymentInstrumentRequest
   account.account_type = ToDomain(bank.account_type());
   account.country = bank.country();
   account.currency = bank.currency();
+  return account;
+}
+
+void ToProto(const domain::MaskedCard& c, v1::Card* card) {
+  card->set_bin(c.bin);
+  card->set_last_four(c.last_four);
+  card->set_brand(api::ToProto(c.brand));  // qualified: this namespace hides the overload
+  card->set_expiration_month(c.expiration_month);
+  card->set_expiration_year(c.expiration_year);
+  card->set_card_type(ToProto(c.card_type));
+  card->set_issuer_country(c.issuer_country);
+  card->set_issuer_name(c.issuer_name);
+  card->set_security_code_verification(ToProto(c.security_code_check));
+  card->set_address_verification(ToProto(c.address_check));
+  card->set_account_updater_enabled(c.account_updater_enabled);
+  card->set_network_token_enabled(c.network_token_enabled);
+}
+
+void ToProto(const domain::MaskedBankAccount& b, const std::string& currency,
+             v1::BankAccount* bank) {
+  bank->set_masked_account_number(b.masked_account_number);
+  bank->set_last_four(b.last_four);
+  bank->set_routing_number(b.routing_number);
+  bank->set_institution_number(b.institution_number);
+  bank->set_transit_number(b.transit_number);
+  bank->set_account_type(ToProto(b.account_type));
+  bank->set_country(b.country);
+  bank->set_currency(currency);
+  bank->set_validation_check(ToProto(b.validation_check));
+}
+
+}  // namespace
+
+domain::NewCard ToNewCard(const v1::CreatePaymentInstrumentRequest& request) {
+  const v1::PaymentInstrument& in = request.payment_instrument();
+  domain::NewCard card = CardFromProto(in.card());
+  card.identity_id = in.identity();
+  card.holder_name = in.holder_name();
+  if (in.has_address()) card.address = ToDomain(in.address());
+  card.tags.insert(in.tags().begin(), in.tags().end());
+  return card;
+}
+
+domain::NewBankAccount ToNewBankAccount(const v1::CreatePaymentInstrumentRequest& request) {
+  const v1::PaymentInstrument& in = request.payment_instrument();
+  domain::NewBankAccount account = BankAccountFromProto(in.bank_account());
+  account.identity_id = in.identity();
   account.holder_name = in.holder_name();
   if (in.has_address()) account.address = ToDomain(in.address());
   account.tags.insert(in.tags().begin(), in.tags().end());
   return account;
+}
+
+domain::TokenPayload ToTokenPayload(const v1::CreateTokenRequest& request) {
+  const v1::Token& in = request.token();
+  domain::TokenPayload payload;
+  auto own = [&](std::string& holder, std::optional<domain::Address>& address) {
+    holder = in.holder_name();
+    if (in.has_address()) address = ToDomain(in.address());
+  };
+  if (in.type() == v1::PAYMENT_CARD) {
+    payload.card = CardFromProto(in.card());
+    own(payload.card->holder_name, payload.card->address);
+  } else if (in.type() == v1::BANK_ACCOUNT) {
+    payload.bank_account = BankAccountFromProto(in.bank_account());
+    own(payload.bank_account->holder_name, payload.bank_account->address);
+  }
+  return payload;
+}
+
+domain::TokenAssociation ToTokenAssociation(const v1::CreatePaymentInstrumentRequest& request) {
+  const v1::PaymentInstrument& in = request.payment_instrument();
+  domain::TokenAssociation association;
+  association.token_id = request.token();
+  association.identity_id = in.identity();
+  association.holder_name = in.holder_name();
+  association.tags.insert(in.tags().begin(), in.tags().end());
+  if (in.has_address()) association.address = ToDomain(in.address());
+  return association;
+}
+
+void ToProto(const domain::Token& token, v1::Token* out) {
+  out->set_name(absl::StrCat("tokens/", token.id));
+  out->set_id(token.id);
+  out->set_type(token.type == domain::InstrumentType::kBankAccount ? v1::BANK_ACCOUNT
+                                                                   : v1::PAYMENT_CARD);
+  if (token.card) ToProto(*token.card, out->mutable_card());
+  if (token.bank_account) ToProto(*token.bank_account, "", out->mutable_bank_account());
+  out->set_fingerprint(token.fingerprint);
+  out->set_application(token.application_id);
+  *out->mutable_create_time() = ToTimestamp(token.create_time);
+  *out->mutable_expire_time() = ToTimestamp(token.expire_time);
 }
 
 domain::NewWallet ToNewWallet(const v1::CreatePaymentInstrumentRequest& request) {
@@ -242,35 +325,10 @@ void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out) {
   if (instrument.address) ToProto(*instrument.address, out->mutable_address());
   out->set_currency(instrument.currency);
   out->set_fingerprint(instrument.fingerprint);
-  out->set_created_via(v1::API);
-  if (instrument.card) {
-    const domain::MaskedCard& c = *instrument.card;
-    v1::Card* card = out->mutable_card();
-    card->set_bin(c.bin);
-    card->set_last_four(c.last_four);
-    card->set_brand(ToProto(c.brand));
-    card->set_expiration_month(c.expiration_month);
-    card->set_expiration_year(c.expiration_year);
-    card->set_card_type(ToProto(c.card_type));
-    card->set_issuer_country(c.issuer_country);
-    card->set_issuer_name(c.issuer_name);
-    card->set_security_code_verification(ToProto(c.security_code_check));
-    card->set_address_verification(ToProto(c.address_check));
-    card->set_account_updater_enabled(c.account_updater_enabled);
-    card->set_network_token_enabled(c.network_token_enabled);
-  }
+  out->set_created_via(instrument.created_from_token ? v1::TOKENIZATION : v1::API);
+  if (instrument.card) ToProto(*instrument.card, out->mutable_card());
   if (instrument.bank_account) {
-    const domain::MaskedBankAccount& b = *instrument.bank_account;
-    v1::BankAccount* bank = out->mutable_bank_account();
-    bank->set_masked_account_number(b.masked_account_number);
-    bank->set_last_four(b.last_four);
-    bank->set_routing_number(b.routing_number);
-    bank->set_institution_number(b.institution_number);
-    bank->set_transit_number(b.transit_number);
-    bank->set_account_type(ToProto(b.account_type));
-    bank->set_country(b.country);
-    bank->set_currency(instrument.currency);
-    bank->set_validation_check(ToProto(b.validation_check));
+    ToProto(*instrument.bank_account, instrument.currency, out->mutable_bank_account());
   }
   if (instrument.wallet) {
     v1::Wallet* wallet = out->mutable_wallet();

@@ -16,6 +16,8 @@
 #include "services/instruments/domain/instrument.h"
 #include "services/instruments/domain/instrument_query.h"
 #include "services/instruments/domain/instrument_update.h"
+#include "services/instruments/domain/token.h"
+#include "services/instruments/domain/token_service.h"
 #include "services/instruments/domain/wallet_validation.h"
 
 namespace pi::instruments::api {
@@ -27,6 +29,11 @@ namespace v1 = ::payments::instruments::v1;
 domain::NewCard ToNewCard(const v1::CreatePaymentInstrumentRequest& request);
 domain::NewBankAccount ToNewBankAccount(const v1::CreatePaymentInstrumentRequest& request);
 domain::NewWallet ToNewWallet(const v1::CreatePaymentInstrumentRequest& request);
+// The card or bank account (by `token.type`) of a CreateToken request; neither for other types.
+domain::TokenPayload ToTokenPayload(const v1::CreateTokenRequest& request);
+// The association of `request.token()` with `payment_instrument.identity` and its owner fields.
+domain::TokenAssociation ToTokenAssociation(const v1::CreatePaymentInstrumentRequest& request);
+void ToProto(const domain::Token& token, v1::Token* out);
 
 // The masked proto view of `instrument`.
 void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out);

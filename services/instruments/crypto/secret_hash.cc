@@ -18,14 +18,16 @@ common::Secret GenerateCredentialSecret() {
   return secret;
 }
 
-std::string HashCredentialSecret(absl::string_view secret) {
+std::string Sha256(absl::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (EVP_Digest(secret.data(), secret.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
     std::abort();  // SHA-256 unavailable: the library is broken
   }
   return std::string(reinterpret_cast<char*>(digest), length);
 }
+
+std::string HashCredentialSecret(absl::string_view secret) { return Sha256(secret); }
 
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
   if (a.size() != b.size()) return false;

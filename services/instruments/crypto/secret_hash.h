@@ -15,6 +15,9 @@ namespace pi::instruments::crypto {
 // A new secret of 128 random bits, base62 (22 characters).
 common::Secret GenerateCredentialSecret();
 
+// SHA-256 of `data` (32 raw bytes).
+std::string Sha256(absl::string_view data);
+
 // SHA-256 of `secret` (32 raw bytes), the only form in which secrets are stored.
 std::string HashCredentialSecret(absl::string_view secret);
 

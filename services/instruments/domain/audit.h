@@ -19,6 +19,9 @@ struct AuditEvent {
   std::string resource_id;
   std::string outcome;         // "OK" or an ErrorReason name
   std::string request_id;
+  // Free text a caller supplied for the record (a reveal's reason); validated by the caller
+  // never to hold a card or account number.
+  std::string detail;
 };
 
 // `action` by `caller` on `resource_id`, with the outcome `status` stands for.

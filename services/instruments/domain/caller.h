@@ -22,6 +22,10 @@ struct Caller {
   std::string customer_identity_id;
   // The request id from `x-request-id` (or one the server made), for the audit trail.
   std::string request_id;
+  // Mutating calls: the request's idempotency key ("" for none) and a SHA-256 of the request's
+  // content, so a reused key can be told from a retry.
+  std::string idempotency_key;
+  std::string request_hash;
 };
 
 }  // namespace pi::instruments::domain

@@ -126,6 +126,8 @@ struct Instrument {
   std::string currency = "USD";
   // Keyed fingerprint of the card or account ("FPR..."); see ports.h Fingerprinter.
   std::string fingerprint;
+  // True when created by associating a token (hosted fields), false for raw data over the API.
+  bool created_from_token = false;
   absl::Time create_time;
   absl::Time update_time;
 

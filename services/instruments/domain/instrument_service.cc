@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/error.h"
 #include "services/instruments/domain/field_rules.h"
+#include "services/instruments/domain/fingerprint_material.h"
 
 namespace pi::instruments::domain {
 namespace {
@@ -24,13 +25,18 @@ bool Visible(const Caller& caller, const Instrument& instrument) {
   return caller.role != Role::kCustomer || instrument.identity_id == caller.customer_identity_id;
 }
 
-// A reveal's reason must not be able to carry a card or account number into the audit trail.
+// A reveal's reason is stored in the audit trail, so it must not be able to carry a card or
+// account number: at most 4 digits in a row and 8 in all, no control characters.
 bool ValidRevealReason(absl::string_view reason) {
   if (reason.empty() || Utf8Length(reason) > kMaxRevealReasonLength) return false;
-  int digit_run = 0;
+  int digit_run = 0, digits = 0;
   for (char c : reason) {
-    digit_run = absl::ascii_isdigit(static_cast<unsigned char>(c)) ? digit_run + 1 : 0;
-    if (digit_run > 4 || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+    bool digit = absl::ascii_isdigit(static_cast<unsigned char>(c));
+    digit_run = digit ? digit_run + 1 : 0;
+    digits += digit ? 1 : 0;
+    if (digit_run > 4 || digits > 8 || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return false;
+    }
   }
   return true;
 }
@@ -64,6 +70,8 @@ struct InstrumentService::PendingCreate {
   common::Secret secret;
   Done done;
   AuditEvent audit;
+  CreateOptions options;
+  std::optional<IdempotencyRecord> idempotency;
   bool resealed = false;
 };
 
@@ -76,7 +84,8 @@ InstrumentService::Done InstrumentService::AuditFailures(const Caller& caller,
   };
 }
 
-void InstrumentService::CreateCard(const Caller& caller, NewCard card, Done done) {
+void InstrumentService::CreateCard(const Caller& caller, NewCard card, Done done,
+                                   CreateOptions options) {
   done = AuditFailures(caller, kCreateAction, std::move(done));
   absl::Time now = deps_.clock();
   std::vector<common::FieldViolation> violations = ValidateNewCard(card, now, kPrefix);
@@ -91,13 +100,13 @@ void InstrumentService::CreateCard(const Caller& caller, NewCard card, Done done
   masked.address_check = verification.address;
   instrument.card = std::move(masked);
   card.security_code.Clear();
-  // The PAN alone: one card has one fingerprint whatever its expiry, name or address.
-  common::Secret material(absl::StrCat("card:", card.number.Reveal()));
-  Create(caller, std::move(instrument), now, material, std::move(card.number), std::move(done));
+  common::Secret material = CardFingerprintMaterial(card);
+  Create(caller, std::move(instrument), now, material, std::move(card.number), std::move(done),
+         std::move(options));
 }
 
 void InstrumentService::CreateBankAccount(const Caller& caller, NewBankAccount account,
-                                          Done done) {
+                                          Done done, CreateOptions options) {
   done = AuditFailures(caller, kCreateAction, std::move(done));
   std::vector<common::FieldViolation> violations = ValidateNewBankAccount(account, kPrefix);
   if (!violations.empty()) return std::move(done)(common::InvalidFields(violations));
@@ -108,16 +117,9 @@ void InstrumentService::CreateBankAccount(const Caller& caller, NewBankAccount a
   masked.validation_check = deps_.verifier.VerifyBankAccount(account);
   instrument.bank_account = std::move(masked);
   instrument.currency = BankCurrency(account);
-  // Country + bank (routing, or institution + transit) + account number.
-  std::string country = BankCountry(account);
-  common::Secret material(
-      country == "CAN"
-          ? absl::StrCat("bank:CAN:", account.institution_number, ":", account.transit_number,
-                         ":", account.account_number.Reveal())
-          : absl::StrCat("bank:", country, ":", account.routing_number, ":",
-                         account.account_number.Reveal()));
+  common::Secret material = BankAccountFingerprintMaterial(account);
   Create(caller, std::move(instrument), deps_.clock(), material, std::move(account.account_number),
-         std::move(done));
+         std::move(done), std::move(options));
 }
 
 void InstrumentService::CreateWallet(const Caller& caller, NewWallet wallet, Done done) {
@@ -132,21 +134,28 @@ void InstrumentService::CreateWallet(const Caller& caller, NewWallet wallet, Don
                                        wallet.third_party, ":",
                                        wallet.third_party_token.Reveal()));
   Create(caller, std::move(instrument), deps_.clock(), material,
-         std::move(wallet.third_party_token), std::move(done));
+         std::move(wallet.third_party_token), std::move(done), CreateOptions{});
 }
 
 void InstrumentService::Create(const Caller& caller, Instrument instrument, absl::Time now,
                                const common::Secret& fingerprint_material, common::Secret secret,
-                               Done done) {
+                               Done done, CreateOptions options) {
   instrument.id = deps_.ids.NewId("PI");
+  instrument.created_from_token = !options.consume_token_id.empty();
   instrument.application_id = caller.application_id;
   instrument.create_time = now;
   instrument.update_time = now;
   instrument.fingerprint =
       deps_.fingerprinter.Fingerprint(caller.application_id, fingerprint_material.Reveal());
   AuditEvent audit = MakeAuditEvent(caller, kCreateAction, instrument.id, absl::OkStatus());
-  SealAndInsert(std::make_shared<PendingCreate>(PendingCreate{
-      std::move(instrument), std::move(secret), std::move(done), std::move(audit)}));
+  std::optional<IdempotencyRecord> idempotency;
+  if (!caller.idempotency_key.empty()) {
+    idempotency = IdempotencyRecord{caller.idempotency_key, std::string(kCreateAction),
+                                    caller.request_hash, now + kIdempotencyKeyRetention};
+  }
+  SealAndInsert(std::make_shared<PendingCreate>(
+      PendingCreate{std::move(instrument), std::move(secret), std::move(done), std::move(audit),
+                    std::move(options), std::move(idempotency)}));
 }
 
 void InstrumentService::SealAndInsert(std::shared_ptr<PendingCreate> pending) {
@@ -159,8 +168,9 @@ void InstrumentService::SealAndInsert(std::shared_ptr<PendingCreate> pending) {
           pending->secret.Clear();
           return std::move(pending->done)(sealed.status());
         }
-        InstrumentRecord record{pending->instrument, std::move(sealed->ciphertext),
-                                sealed->key_version, pending->audit};
+        InstrumentRecord record{pending->instrument,         std::move(sealed->ciphertext),
+                                sealed->key_version,         pending->audit,
+                                pending->options.consume_token_id, pending->idempotency};
         deps_.repository.Insert(std::move(record), [this, pending](absl::Status status) {
           if (absl::IsAborted(status) && common::ErrorReasonOf(status) == "DATA_KEY_ROTATED" &&
               !pending->resealed) {
@@ -221,16 +231,19 @@ void InstrumentService::List(const Caller& caller, const ListRequest& request, L
 
 void InstrumentService::Reveal(const Caller& caller, std::string id, std::string reason,
                                RevealDone done) {
-  auto finish = [this, caller, id](RevealDone reply, absl::StatusOr<RevealedInstrument> result) {
-    deps_.audit.Append(MakeAuditEvent(caller, kRevealAction, id, result.status()));
+  auto finish = [this, caller, id, reason](RevealDone reply,
+                                           absl::StatusOr<RevealedInstrument> result) {
+    AuditEvent event = MakeAuditEvent(caller, kRevealAction, id, result.status());
+    if (ValidRevealReason(reason)) event.detail = reason;
+    deps_.audit.Append(std::move(event));
     std::move(reply)(std::move(result));
   };
   if (!ValidRevealReason(reason)) {
     return finish(std::move(done),
                   common::InvalidFields({{"reason",
                                           absl::StrCat("is required: 1 to ", kMaxRevealReasonLength,
-                                                       " characters, no digit runs longer than "
-                                                       "4, no control characters")}}));
+                                                       " characters, at most 4 digits in a row "
+                                                       "and 8 in all, no control characters")}}));
   }
   deps_.repository.FindSealed(
       caller.application_id, id,

@@ -44,6 +44,16 @@ struct RevealedInstrument {
   common::Secret secret;
 };
 
+// How long an idempotency key is kept after its request (Stripe keeps them 24 hours).
+inline constexpr absl::Duration kIdempotencyKeyRetention = absl::Hours(24);
+
+// What a create may carry besides the caller's data.
+struct CreateOptions {
+  // The token this create consumes ("" for none): stored atomically with the instrument, and
+  // the instrument is marked as created from a token.
+  std::string consume_token_id;
+};
+
 // Longest justification a reveal may carry into the audit trail.
 inline constexpr size_t kMaxRevealReasonLength = 200;
 
@@ -68,9 +78,11 @@ class InstrumentService {
   explicit InstrumentService(Dependencies deps) : deps_(std::move(deps)) {}
 
   // Each creates an instrument owned by `caller`'s application; the command's secrets are wiped
-  // when the call returns.
-  void CreateCard(const Caller& caller, NewCard card, Done done);
-  void CreateBankAccount(const Caller& caller, NewBankAccount account, Done done);
+  // when the call returns. A non-empty `caller.idempotency_key` is recorded with the instrument
+  // (see IdempotencyGuard for the lookup that must come first).
+  void CreateCard(const Caller& caller, NewCard card, Done done, CreateOptions options = {});
+  void CreateBankAccount(const Caller& caller, NewBankAccount account, Done done,
+                         CreateOptions options = {});
   void CreateWallet(const Caller& caller, NewWallet wallet, Done done);
 
   // The masked instrument `id`, if it belongs to `caller`'s application.
@@ -84,8 +96,8 @@ class InstrumentService {
   void List(const Caller& caller, const ListRequest& request, ListDone done);
 
   // The clear PAN (or account number) of `caller`'s instrument `id`, for processor callers.
-  // `reason` (1..kMaxRevealReasonLength characters, no long digit runs so no number can hide
-  // in it) is required. Audited with its outcome.
+  // `reason` (1..kMaxRevealReasonLength characters; at most 4 digits in a row and 8 in all, so
+  // no card or account number fits in it) is required and recorded with the audited outcome.
   using RevealDone = absl::AnyInvocable<void(absl::StatusOr<RevealedInstrument>) &&>;
   void Reveal(const Caller& caller, std::string id, std::string reason, RevealDone done);
 
@@ -95,7 +107,8 @@ class InstrumentService {
   // Completes `instrument` (id, application, times, fingerprint of `fingerprint_material`), then
   // seals `secret` bound to it (field SecretFieldName(type)) and stores it.
   void Create(const Caller& caller, Instrument instrument, absl::Time now,
-              const common::Secret& fingerprint_material, common::Secret secret, Done done);
+              const common::Secret& fingerprint_material, common::Secret secret, Done done,
+              CreateOptions options);
   void SealAndInsert(std::shared_ptr<PendingCreate> pending);
   // `done`, appending a failure event for `action` when the call fails.
   Done AuditFailures(const Caller& caller, absl::string_view action, Done done);

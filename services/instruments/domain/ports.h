@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -17,6 +18,7 @@
 #include "services/instruments/domain/identity.h"
 #include "services/instruments/domain/instrument.h"
 #include "services/instruments/domain/instrument_query.h"
+#include "services/instruments/domain/token.h"
 
 namespace pi::instruments::domain {
 
@@ -72,12 +74,24 @@ class IdGenerator {
 
 // A new instrument row: the masked instrument plus the ciphertext of its one secret (the PAN,
 // the bank account number or the wallet token).
+// An idempotency key to record with the resource it created (see IdempotencyKeyStore).
+struct IdempotencyRecord {
+  std::string key;
+  std::string operation;     // e.g. "CreatePaymentInstrument"
+  std::string request_hash;  // SHA-256 of the request's content, 32 bytes
+  absl::Time expire_time;    // kept at least until then
+};
+
 struct InstrumentRecord {
   Instrument instrument;
   std::string secret_ciphertext;
   uint32_t secret_key_version = 0;
   // Recorded in the same transaction as the row (Insert only).
   AuditEvent audit;
+  // Insert only: the token this instrument consumes ("" for none), and the idempotency key it
+  // records (none when `idempotency->key` is empty).
+  std::string consume_token_id;
+  std::optional<IdempotencyRecord> idempotency;
 };
 
 // Durable storage of instruments. Calls return at once; `done` runs later on a storage thread,
@@ -86,6 +100,12 @@ struct InstrumentRecord {
 // ABORTED with reason DATA_KEY_ROTATED when the record's data key stopped being the active one
 // (re-seal under the new key and insert again).
 // Thread-safe.
+//
+// Insert, in one transaction: records the idempotency key (ABORTED with reason
+// IDEMPOTENCY_KEY_IN_USE when a concurrent request committed the same key first: look it up);
+// consumes the token, which must be unused and unexpired at the instrument's create_time
+// (FAILED_PRECONDITION with TOKEN_ALREADY_USED or TOKEN_EXPIRED, NOT_FOUND when missing), also
+// appending a "token.use" audit event and deleting the token's payload; then checks the owner.
 //
 // Insert enforces ownership in its transaction, so it holds across replicas: the owner identity
 // must exist in the application (else INVALID_ARGUMENT on `payment_instrument.identity`), and
@@ -117,6 +137,44 @@ class InstrumentRepository {
   // The instrument with its sealed secret, for the privileged reveal path. NOT_FOUND as Find.
   using FindSealedDone = absl::AnyInvocable<void(absl::StatusOr<InstrumentRecord>) &&>;
   virtual void FindSealed(std::string application_id, std::string id, FindSealedDone done) = 0;
+};
+
+// A stored idempotency key and the resource it created.
+struct StoredIdempotencyKey {
+  std::string operation;
+  std::string request_hash;
+  std::string resource_id;
+};
+
+// Lookups of idempotency keys (they are written by the repositories' inserts). NOT_FOUND for a
+// key the application never used or that expired. Asynchronous like the repositories.
+class IdempotencyKeyStore {
+ public:
+  using FindDone = absl::AnyInvocable<void(absl::StatusOr<StoredIdempotencyKey>) &&>;
+  virtual ~IdempotencyKeyStore() = default;
+  virtual void Find(std::string application_id, std::string key, FindDone done) = 0;
+};
+
+// A token with its sealed payload ("" once used or swept).
+struct TokenRecord {
+  Token token;
+  std::string payload_ciphertext;
+  uint32_t payload_key_version = 0;
+  bool used = false;
+  AuditEvent audit;  // Insert only: committed with the row
+};
+
+// Durable storage of tokens. Insert writes under the application's active data key like
+// InstrumentRepository::Insert (ABORTED / DATA_KEY_ROTATED otherwise). Find answers NOT_FOUND
+// (reason RESOURCE_NOT_FOUND) for unknown ids and other applications' tokens. Consumption
+// happens in InstrumentRepository::Insert. Thread-safe.
+class TokenRepository {
+ public:
+  using InsertDone = absl::AnyInvocable<void(absl::Status) &&>;
+  using FindDone = absl::AnyInvocable<void(absl::StatusOr<TokenRecord>) &&>;
+  virtual ~TokenRepository() = default;
+  virtual void Insert(TokenRecord record, InsertDone done) = 0;
+  virtual void Find(std::string application_id, std::string id, FindDone done) = 0;
 };
 
 // Durable storage of identities, asynchronous like InstrumentRepository. Insert answers

@@ -12,7 +12,7 @@ namespace {
 constexpr char kInsert[] = "audit_insert";
 constexpr char kInsertSql[] =
     "INSERT INTO audit_events (application_id, credential_id, action, resource_id, outcome, "
-    " request_id) VALUES ($1, $2, $3, $4, $5, $6)";
+    " request_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 std::optional<std::string> NullIfEmpty(const std::string& s) {
   if (s.empty()) return std::nullopt;
@@ -23,12 +23,12 @@ std::optional<std::string> NullIfEmpty(const std::string& s) {
 
 void InsertAuditEvent(pqxx::transaction_base& txn, const domain::AuditEvent& e) {
   txn.exec_prepared(kInsert, NullIfEmpty(e.application_id), NullIfEmpty(e.credential_id),
-                    e.action, e.resource_id, e.outcome, e.request_id);
+                    e.action, e.resource_id, e.outcome, e.request_id, e.detail);
 }
 
 void InsertAuditEventUnprepared(pqxx::transaction_base& txn, const domain::AuditEvent& e) {
   txn.exec_params(kInsertSql, NullIfEmpty(e.application_id), NullIfEmpty(e.credential_id),
-                  e.action, e.resource_id, e.outcome, e.request_id);
+                  e.action, e.resource_id, e.outcome, e.request_id, e.detail);
 }
 
 std::vector<PreparedStatement> PgAuditLog::Statements() { return {{kInsert, kInsertSql}}; }

@@ -24,6 +24,36 @@ constexpr char kUpdate[] = "instrument_update";
 constexpr char kLockOwner[] = "instrument_lock_owner";
 constexpr char kCountEnabled[] = "instrument_count_enabled";
 constexpr char kFindSealed[] = "instrument_find_sealed";
+constexpr char kRecordKey[] = "instrument_record_idempotency_key";
+constexpr char kConsumeToken[] = "instrument_consume_token";
+constexpr char kTokenState[] = "instrument_token_state";
+
+// Records the key unless the application holds it already. A concurrent insert of the same key
+// makes this wait for that transaction: if it commits, no row comes back (the key is in use); if
+// it rolls back, this insert proceeds. An expired key that the sweeper has not deleted yet is
+// taken over.
+constexpr char kRecordKeySql[] =
+    "INSERT INTO idempotency_keys (application_id, key, operation, request_sha256, resource_id, "
+    " expires_at) VALUES ($1, $2, $3, $4, $5, "
+    " 'epoch'::timestamptz + $6::bigint * interval '1 microsecond') "
+    "ON CONFLICT (application_id, key) DO UPDATE SET operation = EXCLUDED.operation, "
+    " request_sha256 = EXCLUDED.request_sha256, resource_id = EXCLUDED.resource_id, "
+    " created_at = now(), expires_at = EXCLUDED.expires_at "
+    " WHERE idempotency_keys.expires_at <= now() "
+    "RETURNING 1";
+
+// Uses the token if it is still unused and unexpired at $3 (the instrument's create time), and
+// deletes its payload (security code included) in the same statement. Concurrent consumers queue
+// on the row lock; the first commits, the rest see used_at set and get no row.
+constexpr char kConsumeTokenSql[] =
+    "UPDATE tokens SET used_at = now(), used_by_instrument = $4, payload_ciphertext = NULL "
+    "WHERE application_id = $1 AND id = $2 AND used_at IS NULL AND payload_ciphertext IS NOT NULL "
+    " AND expires_at > 'epoch'::timestamptz + $3::bigint * interval '1 microsecond' "
+    "RETURNING 1";
+
+// Why a token could not be consumed.
+constexpr char kTokenStateSql[] =
+    "SELECT used_at IS NOT NULL FROM tokens WHERE application_id = $1 AND id = $2";
 
 // The owner's row, locked so that creates for one owner take turns at the count below, and the
 // application's limit. No row: the identity does not exist in this application.
@@ -53,12 +83,13 @@ constexpr char kInsertSql[] =
     " card_account_updater_enabled, card_network_token_enabled, "
     " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, "
     " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "
-    " wallet_third_party, wallet_merchant_identity, secret_key_version, fingerprint) "
+    " wallet_third_party, wallet_merchant_identity, secret_key_version, fingerprint, "
+    " created_via) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, "
     " 'epoch'::timestamptz + $11::bigint * interval '1 microsecond', "
     " 'epoch'::timestamptz + $12::bigint * interval '1 microsecond', "
     " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
-    " $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)";
+    " $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)";
 
 // The columns InstrumentFromRow reads, shared by every SELECT.
 #define PI_INSTRUMENT_COLUMNS                                                                    \
@@ -70,7 +101,8 @@ constexpr char kInsertSql[] =
   " card_account_updater_enabled, card_network_token_enabled, "                                 \
   " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, " \
   " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "              \
-  " wallet_third_party, wallet_merchant_identity, fingerprint, disabled_code, disabled_message "
+  " wallet_third_party, wallet_merchant_identity, fingerprint, disabled_code, disabled_message, " \
+  " created_via "
 
 constexpr char kFindSql[] = "SELECT" PI_INSTRUMENT_COLUMNS
     "FROM payment_instruments WHERE application_id = $1 AND id = $2";
@@ -153,6 +185,7 @@ Instrument InstrumentFromRow(const std::string& application_id, const pqxx::row&
   out.fingerprint = Str(row, "fingerprint");
   out.disabled_code = Str(row, "disabled_code");
   out.disabled_message = Str(row, "disabled_message");
+  out.created_from_token = Str(row, "created_via") == "TOKENIZATION";
   out.create_time = absl::FromUnixMicros(row["created_us"].as<long long>());
   out.update_time = absl::FromUnixMicros(row["updated_us"].as<long long>());
   if (!row["card_bin"].is_null()) {
@@ -244,6 +277,38 @@ WalletColumns ToColumns(const std::optional<domain::WalletDetails>& w) {
   return {w->third_party, w->merchant_identity};
 }
 
+absl::Status RecordIdempotencyKey(pqxx::work& txn, const domain::InstrumentRecord& record) {
+  if (!record.idempotency || record.idempotency->key.empty()) return absl::OkStatus();
+  const domain::IdempotencyRecord& key = *record.idempotency;
+  const Instrument& i = record.instrument;
+  if (txn.exec_prepared(kRecordKey, i.application_id, key.key, key.operation,
+                        pqxx::binarystring(key.request_hash), i.id,
+                        static_cast<long long>(absl::ToUnixMicros(key.expire_time)))
+          .empty()) {
+    return common::MakeError(absl::StatusCode::kAborted, "IDEMPOTENCY_KEY_IN_USE",
+                             "another request with this idempotency key committed first");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ConsumeToken(pqxx::work& txn, const domain::InstrumentRecord& record) {
+  if (record.consume_token_id.empty()) return absl::OkStatus();
+  const Instrument& i = record.instrument;
+  if (!txn.exec_prepared(kConsumeToken, i.application_id, record.consume_token_id,
+                         static_cast<long long>(absl::ToUnixMicros(i.create_time)), i.id)
+           .empty()) {
+    return absl::OkStatus();
+  }
+  pqxx::result state = txn.exec_prepared(kTokenState, i.application_id, record.consume_token_id);
+  if (state.empty()) {
+    return common::MakeError(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND", "token not found");
+  }
+  bool used = state[0][0].as<bool>();
+  return common::MakeError(absl::StatusCode::kFailedPrecondition,
+                           used ? "TOKEN_ALREADY_USED" : "TOKEN_EXPIRED",
+                           used ? "the token was already used" : "the token expired");
+}
+
 }  // namespace
 
 std::vector<PreparedStatement> PgInstrumentRepository::Statements() {
@@ -255,7 +320,10 @@ std::vector<PreparedStatement> PgInstrumentRepository::Statements() {
           {kUpdate, kUpdateSql},
           {kLockOwner, kLockOwnerSql},
           {kCountEnabled, kCountEnabledSql},
-          {kFindSealed, kFindSealedSql}};
+          {kFindSealed, kFindSealedSql},
+          {kRecordKey, kRecordKeySql},
+          {kConsumeToken, kConsumeTokenSql},
+          {kTokenState, kTokenStateSql}};
 }
 
 void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone done) {
@@ -273,6 +341,8 @@ void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone 
         return common::MakeError(absl::StatusCode::kAborted, "DATA_KEY_ROTATED",
                                  "the data key rotated; seal again");
       }
+      if (absl::Status s = RecordIdempotencyKey(txn, record); !s.ok()) return s;
+      if (absl::Status s = ConsumeToken(txn, record); !s.ok()) return s;
       if (absl::Status s = CheckOwnerLimit(txn, i.application_id, i.identity_id); !s.ok()) {
         return s;
       }
@@ -287,8 +357,15 @@ void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone 
           card.security_code_check, card.address_check, card.account_updater,
           card.network_token, bank.masked, bank.last_four, bank.routing, bank.institution,
           bank.transit, bank.type, bank.country, bank.validation, wallet.third_party,
-          wallet.merchant_identity, record.secret_key_version, i.fingerprint);
+          wallet.merchant_identity, record.secret_key_version, i.fingerprint,
+          std::string(i.created_from_token ? "TOKENIZATION" : "API"));
       InsertAuditEvent(txn, record.audit);
+      if (!record.consume_token_id.empty()) {
+        domain::AuditEvent used = record.audit;
+        used.action = "token.use";
+        used.resource_id = record.consume_token_id;
+        InsertAuditEvent(txn, used);
+      }
       txn.commit();
       return absl::OkStatus();
     });

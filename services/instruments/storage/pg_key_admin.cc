@@ -199,6 +199,9 @@ absl::StatusOr<std::vector<uint32_t>> PgKeyAdmin::RetireUnusedDataKeys(
         "UPDATE data_keys d SET state = 'retired' WHERE d.application_id = $1 AND "
         "d.state = 'decrypt_only' AND NOT EXISTS (SELECT 1 FROM payment_instruments p WHERE "
         "p.application_id = d.application_id AND p.secret_key_version = d.version) "
+        // A live token payload (at most the token TTL old) keeps its key too.
+        "AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.application_id = d.application_id AND "
+        "t.payload_key_version = d.version AND t.payload_ciphertext IS NOT NULL) "
         "RETURNING d.version",
         application_id);
     txn.commit();
