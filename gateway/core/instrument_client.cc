@@ -102,4 +102,14 @@ void InstrumentClient::GetIdentity(const CallMetadata& metadata, v1::GetIdentity
       metadata, std::move(request), std::move(done));
 }
 
+void InstrumentClient::CreateToken(const CallMetadata& metadata, v1::CreateTokenRequest request,
+                                   Done<v1::Token> done) {
+  using Method = void (v1::PaymentInstrumentService::Stub::async_interface::*)(
+      grpc::ClientContext*, const v1::CreateTokenRequest*, v1::Token*,
+      std::function<void(grpc::Status)>);
+  Call<v1::CreateTokenRequest, v1::Token>(
+      static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::CreateToken),
+      metadata, std::move(request), std::move(done));
+}
+
 }  // namespace pi::gateway::core

@@ -44,6 +44,8 @@ class InstrumentClient {
                       Done<v1::Identity> done);
   void GetIdentity(const CallMetadata& metadata, v1::GetIdentityRequest request,
                    Done<v1::Identity> done);
+  void CreateToken(const CallMetadata& metadata, v1::CreateTokenRequest request,
+                   Done<v1::Token> done);
 
  private:
   template <typename Request, typename Response, typename Method>
