@@ -188,7 +188,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     response.version(exchange.request.version());
     response.keep_alive(exchange.request.keep_alive() && response.keep_alive());
     response.set("X-Request-Id", exchange.request_id);
-    if (!response.has_content_length()) response.prepare_payload();
+    // A 204 carries no Content-Length (RFC 9110, 8.6); prepare_payload would add "0".
+    if (!response.has_content_length() && response.result() != http::status::no_content) {
+      response.prepare_payload();
+    }
     Log(exchange, response.result_int());
     response_ = std::make_shared<Response>(std::move(response));
     Tcp().expires_after(Chrono(options_.body_timeout));
