@@ -13,7 +13,7 @@ const std::vector<std::string>& GatewayConfig::SettingNames() {
         "http_address",   "grpc_target",     "io_threads",      "max_body_bytes",
         "idle_timeout",   "header_timeout",  "body_timeout",    "rpc_deadline",
         "shutdown_grace", "port_file",       "public_base_url", "finix_prefix",
-        "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name"};
+        "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name", "sumup_prefix"};
     for (std::string& tls : common::TlsFiles::SettingNames("grpc_tls_")) names.push_back(tls);
     return names;
   }();
@@ -60,6 +60,14 @@ absl::StatusOr<GatewayConfig> GatewayConfig::FromSettings(const common::Settings
   if (!config.finix.prefix.empty() &&
       (config.finix.prefix.front() != '/' || config.finix.prefix.back() == '/')) {
     problems.push_back("finix_prefix: must start with '/' and not end with it, e.g. /finix");
+  }
+  // SumUp's paths carry their API version; the mount must not share Finix's error renderer.
+  config.sumup.prefix = s.Get("sumup_prefix", config.sumup.prefix);
+  if (config.sumup.prefix.size() < 2 || config.sumup.prefix.front() != '/' ||
+      config.sumup.prefix.back() == '/') {
+    problems.push_back("sumup_prefix: must start with '/' and not end with it, e.g. /v0.1");
+  } else if (config.sumup.prefix == config.finix.prefix) {
+    problems.push_back("sumup_prefix: must differ from finix_prefix");
   }
   config.http_tls = common::TlsFiles::FromSettings(s, "http_tls_", true, problems);
   config.grpc_tls = common::TlsFiles::FromSettings(s, "grpc_tls_", false, problems);

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "gateway/dialects/finix/finix_options.h"
+#include "gateway/dialects/sumup/sumup_options.h"
 #include "gateway/server/http_server.h"
 #include "services/common/settings.h"
 #include "services/common/tls_files.h"
@@ -21,6 +22,7 @@ struct GatewayConfig {
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string port_file;                // optional: the bound HTTP port is written here
   finix::FinixOptions finix;            // finix_prefix, public_base_url
+  sumup::SumUpOptions sumup;            // sumup_prefix
   // HTTPS on the listener: http_tls_cert_file and http_tls_key_file. Off when unset.
   common::TlsFiles http_tls;
   // TLS to pi-server: grpc_tls_ca_file verifies pi-server's certificate (enables TLS);

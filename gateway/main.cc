@@ -8,6 +8,7 @@
 
 #include "gateway/core/instrument_client.h"
 #include "gateway/dialects/finix/finix_dialect.h"
+#include "gateway/dialects/sumup/sumup_dialect.h"
 #include "gateway/gateway_config.h"
 #include "gateway/server/http_server.h"
 #include "gateway/server/router.h"
@@ -82,6 +83,7 @@ int Run(const std::vector<std::string>& args) {
   server::Router router;
   AddHealthRoute(router, shutting_down);
   finix::RegisterFinixRoutes(router, client, config->finix);
+  sumup::RegisterSumUpRoutes(router, client, config->sumup);
 
   server::HttpServer http(config->http, router);
   absl::StatusOr<unsigned short> port = http.Start();

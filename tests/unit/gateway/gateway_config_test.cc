@@ -51,7 +51,8 @@ TEST(GatewayConfigTest, SettingNames) {
                            "idle_timeout", "header_timeout", "body_timeout", "rpc_deadline",
                            "shutdown_grace", "port_file", "public_base_url", "finix_prefix",
                            "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name",
-                           "grpc_tls_cert_file", "grpc_tls_key_file", "grpc_tls_ca_file"));
+                           "grpc_tls_cert_file", "grpc_tls_key_file", "grpc_tls_ca_file",
+                           "sumup_prefix"));
 }
 
 TEST(GatewayConfigTest, TlsIsOffUnlessConfigured) {
@@ -103,6 +104,7 @@ TEST(GatewayConfigTest, DefaultsWhenOnlyTheGrpcTargetIsSet) {
   EXPECT_EQ(config->port_file, "");
   EXPECT_EQ(config->finix.public_base_url, "http://localhost:8080");
   EXPECT_EQ(config->finix.prefix, "");
+  EXPECT_EQ(config->sumup.prefix, "/v0.1");
 }
 
 TEST(GatewayConfigTest, EverySettingIsRead) {
@@ -111,7 +113,7 @@ TEST(GatewayConfigTest, EverySettingIsRead) {
             "PI_MAX_BODY_BYTES=65536", "PI_IDLE_TIMEOUT=30s", "PI_HEADER_TIMEOUT=2s",
             "PI_BODY_TIMEOUT=1500ms", "PI_RPC_DEADLINE=250ms", "PI_SHUTDOWN_GRACE=1m",
             "PI_PORT_FILE=/tmp/pi-gateway.port", "PI_PUBLIC_BASE_URL=https://api.ahrvo.network",
-            "PI_FINIX_PREFIX=/payments/na"});
+            "PI_FINIX_PREFIX=/payments/na", "PI_SUMUP_PREFIX=/sumup/v0.1"});
 
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->grpc_target, "pi-server:50051");
@@ -127,6 +129,36 @@ TEST(GatewayConfigTest, EverySettingIsRead) {
   EXPECT_EQ(config->port_file, "/tmp/pi-gateway.port");
   EXPECT_EQ(config->finix.public_base_url, "https://api.ahrvo.network");
   EXPECT_EQ(config->finix.prefix, "/payments/na");
+  EXPECT_EQ(config->sumup.prefix, "/sumup/v0.1");
+}
+
+TEST(GatewayConfigTest, SumUpPrefixMustBeAPathOfItsOwn) {
+  const std::pair<const char*, bool> kCases[] = {
+      {"/v0.1", true}, {"/sumup", true}, {"/a/b", true},
+      {"/", false},    {"v0.1", false},  {"/v0.1/", false},
+  };
+  for (const auto& [prefix, valid] : kCases) {
+    absl::StatusOr<GatewayConfig> config =
+        Load({"PI_GRPC_TARGET=t:1"}, {std::string("--sumup_prefix=") + prefix});
+    if (valid) {
+      ASSERT_TRUE(config.ok()) << prefix << ": " << config.status();
+      EXPECT_EQ(config->sumup.prefix, prefix);
+    } else {
+      ASSERT_FALSE(config.ok()) << prefix;
+      EXPECT_THAT(Lines(config.status()),
+                  ElementsAre("sumup_prefix: must start with '/' and not end with it, e.g. /v0.1"))
+          << prefix;
+    }
+  }
+  // Empty means unset: the default.
+  absl::StatusOr<GatewayConfig> empty = Load({"PI_GRPC_TARGET=t:1", "PI_SUMUP_PREFIX="});
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->sumup.prefix, "/v0.1");
+  // Two dialects on one mount would share one error renderer.
+  absl::StatusOr<GatewayConfig> shared =
+      Load({"PI_GRPC_TARGET=t:1", "PI_FINIX_PREFIX=/api", "PI_SUMUP_PREFIX=/api"});
+  ASSERT_FALSE(shared.ok());
+  EXPECT_THAT(Lines(shared.status()), ElementsAre("sumup_prefix: must differ from finix_prefix"));
 }
 
 TEST(GatewayConfigTest, FlagsOverrideTheEnvironment) {
