@@ -1,5 +1,7 @@
 #include "gateway/core/query_string.h"
 
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 
@@ -13,21 +15,18 @@ int HexValue(char c) {
   return -1;
 }
 
-absl::StatusOr<std::string> Decode(absl::string_view part) {
+// nullopt for a malformed escape. Forms encode a space as '+'; paths do not.
+std::optional<std::string> Decode(absl::string_view part, bool plus_is_space) {
   std::string out;
   out.reserve(part.size());
   for (size_t i = 0; i < part.size(); ++i) {
-    if (part[i] == '+') {
+    if (part[i] == '+' && plus_is_space) {
       out.push_back(' ');
     } else if (part[i] == '%') {
-      if (i + 2 >= part.size()) {
-        return absl::InvalidArgumentError("the query string has a malformed % escape");
-      }
+      if (i + 2 >= part.size()) return std::nullopt;
       int high = HexValue(part[i + 1]);
       int low = HexValue(part[i + 2]);
-      if (high < 0 || low < 0) {
-        return absl::InvalidArgumentError("the query string has a malformed % escape");
-      }
+      if (high < 0 || low < 0) return std::nullopt;
       out.push_back(static_cast<char>(high * 16 + low));
       i += 2;
     } else {
@@ -43,14 +42,21 @@ absl::StatusOr<std::map<std::string, std::string>> ParseQueryString(absl::string
   std::map<std::string, std::string> params;
   for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     size_t eq = pair.find('=');
-    absl::StatusOr<std::string> name = Decode(pair.substr(0, eq));
-    absl::StatusOr<std::string> value =
-        Decode(eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1));
-    if (!name.ok()) return name.status();
-    if (!value.ok()) return value.status();
+    std::optional<std::string> name = Decode(pair.substr(0, eq), /*plus_is_space=*/true);
+    std::optional<std::string> value =
+        Decode(eq == absl::string_view::npos ? absl::string_view() : pair.substr(eq + 1), true);
+    if (!name || !value) {
+      return absl::InvalidArgumentError("the query string has a malformed % escape");
+    }
     params.emplace(*std::move(name), *std::move(value));
   }
   return params;
+}
+
+absl::StatusOr<std::string> DecodePathSegment(absl::string_view segment) {
+  std::optional<std::string> decoded = Decode(segment, /*plus_is_space=*/false);
+  if (!decoded) return absl::InvalidArgumentError("the path has a malformed % escape");
+  return *std::move(decoded);
 }
 
 }  // namespace pi::gateway::core

@@ -5,8 +5,8 @@
 #include <optional>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "gateway/core/query_string.h"
 #include "gateway/core/rpc_error.h"
 #include "gateway/dialects/sumup/sumup_errors.h"
 #include "gateway/dialects/sumup/sumup_request.h"
@@ -35,24 +35,9 @@ std::string Header(const Exchange& exchange, absl::string_view name) {
 // Path segments arrive percent-encoded (an SDK sends "a%40b" for the customer "a@b"). nullopt for
 // a malformed escape or a decoded id longer than any id pi-server issues or accepts.
 std::optional<std::string> DecodeId(absl::string_view raw) {
-  std::string out;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '%') {
-      out.push_back(raw[i]);
-      continue;
-    }
-    if (i + 2 >= raw.size() || !absl::ascii_isxdigit(static_cast<unsigned char>(raw[i + 1])) ||
-        !absl::ascii_isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
-      return std::nullopt;
-    }
-    auto hex = [](char c) {
-      return absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10;
-    };
-    out.push_back(static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2])));
-    i += 2;
-  }
-  if (out.empty() || out.size() > kMaxIdLength) return std::nullopt;
-  return out;
+  absl::StatusOr<std::string> id = core::DecodePathSegment(raw);
+  if (!id.ok() || id->empty() || id->size() > kMaxIdLength) return std::nullopt;
+  return *std::move(id);
 }
 
 // What the reply of one request needs once the handler has returned; callbacks run on gRPC
