@@ -13,7 +13,8 @@ const std::vector<std::string>& GatewayConfig::SettingNames() {
         "http_address",   "grpc_target",     "io_threads",      "max_body_bytes",
         "idle_timeout",   "header_timeout",  "body_timeout",    "rpc_deadline",
         "shutdown_grace", "port_file",       "public_base_url", "finix_prefix",
-        "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name", "sumup_prefix"};
+        "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name", "sumup_prefix",
+        "ahrvo_prefix"};
     for (std::string& tls : common::TlsFiles::SettingNames("grpc_tls_")) names.push_back(tls);
     return names;
   }();
@@ -68,6 +69,12 @@ absl::StatusOr<GatewayConfig> GatewayConfig::FromSettings(const common::Settings
     problems.push_back("sumup_prefix: must start with '/' and not end with it, e.g. /v0.1");
   } else if (config.sumup.prefix == config.finix.prefix) {
     problems.push_back("sumup_prefix: must differ from finix_prefix");
+  }
+  config.ahrvo.public_base_url = base;
+  config.ahrvo.prefix = s.Get("ahrvo_prefix", "/payments/na");
+  if (config.ahrvo.prefix.size() < 2 || config.ahrvo.prefix.front() != '/' ||
+      config.ahrvo.prefix.back() == '/') {
+    problems.push_back("ahrvo_prefix: must start with '/' and not end with it, e.g. /payments/na");
   }
   config.http_tls = common::TlsFiles::FromSettings(s, "http_tls_", true, problems);
   config.grpc_tls = common::TlsFiles::FromSettings(s, "grpc_tls_", false, problems);

@@ -23,6 +23,7 @@ struct GatewayConfig {
   std::string port_file;                // optional: the bound HTTP port is written here
   finix::FinixOptions finix;            // finix_prefix, public_base_url
   sumup::SumUpOptions sumup;            // sumup_prefix
+  finix::FinixOptions ahrvo;            // ahrvo_prefix (default /payments/na), public_base_url
   // HTTPS on the listener: http_tls_cert_file and http_tls_key_file. Off when unset.
   common::TlsFiles http_tls;
   // TLS to pi-server: grpc_tls_ca_file verifies pi-server's certificate (enables TLS);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/core/instrument_client.h"
+#include "gateway/dialects/ahrvo/ahrvo_dialect.h"
 #include "gateway/dialects/finix/finix_dialect.h"
 #include "gateway/dialects/sumup/sumup_dialect.h"
 #include "gateway/gateway_config.h"
@@ -82,6 +83,8 @@ int Run(const std::vector<std::string>& args) {
   std::atomic<bool> shutting_down{false};
   server::Router router;
   AddHealthRoute(router, shutting_down);
+  // The router picks the longest matching mount, so /payments/na is Ahrvo's even under "/".
+  ahrvo::RegisterAhrvoRoutes(router, client, config->ahrvo);
   finix::RegisterFinixRoutes(router, client, config->finix);
   sumup::RegisterSumUpRoutes(router, client, config->sumup);
 

@@ -487,6 +487,61 @@ TEST_F(FinixFlowTest, UnknownInstrumentRouteAndMethodAreEnveloped) {
   EXPECT_EQ(ExpectFinixError(*deleted, 405)[0]["code"], "METHOD_NOT_ALLOWED");
 }
 
+TEST_F(FinixFlowTest, FinixVersionIsCheckedAndEchoed) {
+  HttpReply absent = Post("/payment_instruments", CardBody().dump());
+  ASSERT_EQ(absent.status, 201) << absent.body;
+  EXPECT_EQ(absent.headers["finix-version"], "2022-02-01");
+  HttpReply older = Post("/payment_instruments", CardBody().dump(), {{"Finix-Version", "2018-01-01"}});
+  ASSERT_EQ(older.status, 201) << older.body;
+  EXPECT_EQ(older.headers["finix-version"], "2018-01-01");
+  HttpReply unknown =
+      Post("/payment_instruments", CardBody().dump(), {{"Finix-Version", "1999-12-31"}});
+  EXPECT_THAT(ExpectFinixError(unknown, 400)[0]["message"].get<std::string>(),
+              HasSubstr("Finix-Version"));
+}
+
+TEST_F(FinixFlowTest, SdkMediaTypesAreJsonAndOthersAre415) {
+  // What the Finix SDK sends.
+  HttpReply hal = Post("/payment_instruments", CardBody().dump(),
+                       {{"Content-Type", "application/hal+json"},
+                        {"Accept", "application/hal+json"},
+                        {"Finix-Version", "2022-02-01"}});
+  EXPECT_EQ(hal.status, 201) << hal.body;
+  HttpReply form = Post("/payment_instruments", CardBody().dump(),
+                        {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(ExpectFinixError(form, 415)[0]["code"], "UNSUPPORTED_MEDIA_TYPE");
+}
+
+TEST_F(FinixFlowTest, HostedFieldsTokenIsAssociatedOnceWithFinixErrors) {
+  nlohmann::json card = {{"type", "PAYMENT_CARD"},     {"number", kPan},
+                         {"expiration_month", 12},     {"expiration_year", 2040},
+                         {"security_code", kSecurityCode}, {"name", "Amy White"}};
+  HttpReply tokenized = Post("/tokens", card.dump());
+  ASSERT_EQ(tokenized.status, 201) << tokenized.body;
+  nlohmann::json token = nlohmann::json::parse(tokenized.body);
+  EXPECT_THAT(token["id"].get<std::string>(), ::testing::StartsWith("TK"));
+  EXPECT_EQ(token["instrument_type"], "PAYMENT_CARD");
+  EXPECT_TRUE(token["expires_at"].is_string());
+  EXPECT_THAT(tokenized.body, Not(HasSubstr(kPan)));
+
+  nlohmann::json association = {{"type", "TOKEN"}, {"token", token["id"]},
+                                {"identity", sys->identity_id()}};
+  HttpReply created = Post("/payment_instruments", association.dump());
+  ASSERT_EQ(created.status, 201) << created.body;
+  nlohmann::json instrument = nlohmann::json::parse(created.body);
+  EXPECT_EQ(instrument["created_via"], "TOKEN");
+  EXPECT_EQ(instrument["fingerprint"], token["fingerprint"]);
+  EXPECT_EQ(instrument["security_code_verification"], "MATCHED");
+  nlohmann::json errors = ExpectFinixError(Post("/payment_instruments", association.dump()), 422);
+  EXPECT_EQ(errors[0]["code"], "INVALID_FIELD");
+  EXPECT_EQ(errors[0]["field"], "token");
+  nlohmann::json bad_card = card;
+  bad_card["expiration_month"] = 13;
+  bad_card["type"] = "APPLE_PAY";
+  HttpReply refused = Post("/tokens", bad_card.dump());
+  EXPECT_EQ(refused.status, 422) << refused.body;
+}
+
 // Last in the file: it stops the system. ctest runs every test in its own process, so this test
 // sends its own secrets through before scanning the logs.
 TEST_F(FinixFlowTest, SigtermStopsCleanlyAndLogsHoldNoSecrets) {

@@ -1,10 +1,13 @@
 #include "gateway/dialects/finix/finix_dialect.h"
 
 #include <memory>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "gateway/core/query_string.h"
 #include "gateway/core/rpc_error.h"
@@ -35,15 +38,36 @@ bool AcceptsJson(const Exchange& exchange) {
          absl::StrContains(accept, "application/*");
 }
 
+// A body is JSON when its Content-Type is absent or names JSON (application/json, the SDK's
+// application/hal+json, any +json).
+bool BodyIsJson(const Exchange& exchange) {
+  std::string type = absl::AsciiStrToLower(Header(exchange, "content-type"));
+  return type.empty() || absl::StrContains(type, "json");
+}
+
+// The Finix-Version of the request: absent means the current one.
+std::string RequestedVersion(const Exchange& exchange) {
+  std::string version = std::string(absl::StripAsciiWhitespace(Header(exchange, "finix-version")));
+  return version.empty() ? kFinixApiVersion : version;
+}
+
+bool IsSupportedVersion(absl::string_view version) {
+  for (absl::string_view supported : kFinixApiVersions) {
+    if (version == supported) return true;
+  }
+  return false;
+}
+
 core::CallMetadata Metadata(const Exchange& exchange) {
   return {Header(exchange, "authorization"), Header(exchange, "idempotency-key"),
           exchange.request_id};
 }
 
-server::Response JsonResponse(status s, const nlohmann::ordered_json& body, const Exchange& exchange) {
+server::Response JsonResponse(bool versioned, status s, const nlohmann::ordered_json& body,
+                              const Exchange& exchange) {
   server::Response response(s, exchange.request.version());
   response.set(http::field::content_type, "application/hal+json");
-  response.set("Finix-Version", kFinixApiVersion);
+  if (versioned) response.set("Finix-Version", RequestedVersion(exchange));
   response.body() = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   response.prepare_payload();
   return response;
@@ -55,16 +79,19 @@ std::shared_ptr<Exchange> ReplyContext(const Exchange& exchange) {
   reply->request.version(exchange.request.version());
   reply->path = exchange.path;
   reply->request_id = exchange.request_id;
+  // The reply echoes the version the request asked for.
+  std::string version = Header(exchange, "finix-version");
+  if (!version.empty()) reply->request.set("Finix-Version", version);
   return reply;
 }
 
 class FinixHandlers {
  public:
-  FinixHandlers(core::InstrumentClient& client, FinixOptions options)
-      : client_(client), options_(std::move(options)) {}
+  FinixHandlers(core::InstrumentClient& client, FinixOptions options, FinixFlavor flavor)
+      : client_(client), options_(std::move(options)), flavor_(flavor) {}
 
   void Create(const Exchange& exchange, server::Responder respond) const {
-    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    if (auto refusal = Refusal(exchange, /*reads_body=*/true)) return respond(*std::move(refusal));
     absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
     if (!body.ok()) {
       return respond(FinixErrorResponse(
@@ -79,13 +106,13 @@ class FinixHandlers {
         Metadata(exchange), std::move(request),
         [this, reply_context, respond](const grpc::Status& s, v1::PaymentInstrument&& created) {
           if (!s.ok()) return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
-          respond(JsonResponse(status::created, RenderPaymentInstrument(created, options_),
+          respond(JsonResponse(flavor_.versioned, status::created, flavor_.render_instrument(created, options_),
                                *reply_context));
         });
   }
 
   void Get(const Exchange& exchange, server::Responder respond) const {
-    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    if (auto refusal = Refusal(exchange, /*reads_body=*/false)) return respond(*std::move(refusal));
     const std::string& id = exchange.params.at("id");
     if (id.size() > kMaxIdLength) {
       return respond(FinixErrorResponse(status::not_found,
@@ -99,12 +126,12 @@ class FinixHandlers {
         Metadata(exchange), std::move(request),
         [this, reply_context, respond](const grpc::Status& s, v1::PaymentInstrument&& found) {
           if (!s.ok()) return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
-          respond(JsonResponse(status::ok, RenderPaymentInstrument(found, options_), *reply_context));
+          respond(JsonResponse(flavor_.versioned, status::ok, flavor_.render_instrument(found, options_), *reply_context));
         });
   }
 
   void Update(const Exchange& exchange, server::Responder respond) const {
-    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    if (auto refusal = Refusal(exchange, /*reads_body=*/true)) return respond(*std::move(refusal));
     const std::string& id = exchange.params.at("id");
     absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
     if (!body.ok()) {
@@ -128,13 +155,13 @@ class FinixHandlers {
           if (!s.ok()) {
             return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
           }
-          respond(JsonResponse(status::ok, RenderPaymentInstrument(updated, options_),
+          respond(JsonResponse(flavor_.versioned, status::ok, flavor_.render_instrument(updated, options_),
                                *reply_context));
         });
   }
 
   void CreateIdentity(const Exchange& exchange, server::Responder respond) const {
-    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    if (auto refusal = Refusal(exchange, /*reads_body=*/true)) return respond(*std::move(refusal));
     absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
     if (!body.ok()) {
       return respond(FinixErrorResponse(
@@ -151,12 +178,36 @@ class FinixHandlers {
           if (!s.ok()) {
             return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
           }
-          respond(JsonResponse(status::created, RenderIdentity(created, options_), *reply_context));
+          respond(JsonResponse(flavor_.versioned, status::created, RenderIdentity(created, options_), *reply_context));
+        });
+  }
+
+  // POST /tokens: the hosted-fields tokenization endpoint (publishable keys may call it).
+  void CreateToken(const Exchange& exchange, server::Responder respond) const {
+    if (auto refusal = Refusal(exchange, /*reads_body=*/true)) return respond(*std::move(refusal));
+    absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
+    if (!body.ok()) {
+      return respond(FinixErrorResponse(
+          status::bad_request, {{"BAD_REQUEST", std::string(body.status().message()), ""}},
+          exchange, options_));
+    }
+    std::vector<core::ShapeError> shape_errors;
+    v1::CreateTokenRequest request = ParseCreateToken(*body, shape_errors);
+    if (!shape_errors.empty()) return respond(RenderShapeErrors(shape_errors, exchange, options_));
+    auto reply_context = ReplyContext(exchange);
+    client_.CreateToken(
+        Metadata(exchange), std::move(request),
+        [this, reply_context, respond](const grpc::Status& s, v1::Token&& created) {
+          if (!s.ok()) {
+            return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
+          }
+          respond(JsonResponse(flavor_.versioned, status::created,
+                               RenderToken(created, options_), *reply_context));
         });
   }
 
   void GetIdentity(const Exchange& exchange, server::Responder respond) const {
-    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    if (auto refusal = Refusal(exchange, /*reads_body=*/false)) return respond(*std::move(refusal));
     const std::string& id = exchange.params.at("id");
     if (id.size() > kMaxIdLength) {
       return respond(FinixErrorResponse(status::not_found,
@@ -172,14 +223,14 @@ class FinixHandlers {
           if (!s.ok()) {
             return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
           }
-          respond(JsonResponse(status::ok, RenderIdentity(found, options_), *reply_context));
+          respond(JsonResponse(flavor_.versioned, status::ok, RenderIdentity(found, options_), *reply_context));
         });
   }
 
   // GET /payment_instruments?limit=&after_cursor=&owner_identity_id=&type=&fingerprint=
   //                           &last_four=&bin=
   void List(const Exchange& exchange, server::Responder respond) const {
-    if (!AcceptsJson(exchange)) return respond(NotAcceptable(exchange));
+    if (auto refusal = Refusal(exchange, /*reads_body=*/false)) return respond(*std::move(refusal));
     absl::StatusOr<std::map<std::string, std::string>> params =
         core::ParseQueryString(exchange.query);
     if (!params.ok()) {
@@ -222,7 +273,7 @@ class FinixHandlers {
           if (!s.ok()) {
             return respond(RenderRpcError(core::DecodeRpcError(s), *reply_context, options_));
           }
-          respond(JsonResponse(status::ok, RenderList(page, limit, *reply_context),
+          respond(JsonResponse(flavor_.versioned, status::ok, RenderList(page, limit, *reply_context),
                                *reply_context));
         });
   }
@@ -233,7 +284,7 @@ class FinixHandlers {
                                     const Exchange& exchange) const {
     nlohmann::ordered_json items = nlohmann::ordered_json::array();
     for (const v1::PaymentInstrument& i : page.payment_instruments()) {
-      items.push_back(RenderPaymentInstrument(i, options_));
+      items.push_back(flavor_.render_instrument(i, options_));
     }
     std::string collection =
         absl::StrCat(options_.public_base_url, options_.prefix, "/payment_instruments");
@@ -251,22 +302,48 @@ class FinixHandlers {
             {"page", std::move(page_info)}};
   }
 
-  server::Response NotAcceptable(const Exchange& exchange) const {
-    return RenderHttpError({status::not_acceptable, "only JSON responses are available"}, exchange,
-                           options_);
+  // The checks every request passes before its body is read: Accept (406), a supported
+  // Finix-Version (400) and, for requests with a body, a JSON Content-Type (415).
+  std::optional<server::Response> Refusal(const Exchange& exchange, bool reads_body) const {
+    if (!AcceptsJson(exchange)) {
+      return RenderHttpError({status::not_acceptable, "only JSON responses are available"},
+                             exchange, options_);
+    }
+    if (std::string version = RequestedVersion(exchange);
+        flavor_.versioned && !IsSupportedVersion(version)) {
+      return FinixErrorResponse(
+          status::bad_request,
+          {{"BAD_REQUEST",
+            absl::StrCat("Finix-Version ", version.substr(0, 32), " is not supported; use ",
+                         absl::StrJoin(kFinixApiVersions, " or ")),
+            ""}},
+          exchange, options_);
+    }
+    if (reads_body && !BodyIsJson(exchange)) {
+      return RenderHttpError(
+          {status::unsupported_media_type, "the request body must be application/json"},
+          exchange, options_);
+    }
+    return std::nullopt;
   }
 
  private:
   core::InstrumentClient& client_;
   const FinixOptions options_;
+  const FinixFlavor flavor_;
 };
 
 }  // namespace
 
 void RegisterFinixRoutes(server::Router& router, core::InstrumentClient& client,
                          const FinixOptions& options) {
+  RegisterFinixLikeRoutes(router, client, options, {&RenderPaymentInstrument, true});
+}
+
+void RegisterFinixLikeRoutes(server::Router& router, core::InstrumentClient& client,
+                             const FinixOptions& options, FinixFlavor flavor) {
   // Handlers live as long as the process: the router holds them through shared ownership.
-  auto handlers = std::make_shared<FinixHandlers>(client, options);
+  auto handlers = std::make_shared<FinixHandlers>(client, options, flavor);
   router.Mount(options.prefix.empty() ? "/" : options.prefix,
                [options](const server::HttpError& error, const Exchange& exchange) {
                  return RenderHttpError(error, exchange, options);
@@ -280,6 +357,10 @@ void RegisterFinixRoutes(server::Router& router, core::InstrumentClient& client,
              [handlers](const Exchange& e, server::Responder r) { handlers->Update(e, std::move(r)); });
   router.Add(http::verb::get, absl::StrCat(collection, "/{id}"),
              [handlers](const Exchange& e, server::Responder r) { handlers->Get(e, std::move(r)); });
+  router.Add(http::verb::post, absl::StrCat(options.prefix, "/tokens"),
+             [handlers](const Exchange& e, server::Responder r) {
+               handlers->CreateToken(e, std::move(r));
+             });
   std::string identities = absl::StrCat(options.prefix, "/identities");
   router.Add(http::verb::post, identities, [handlers](const Exchange& e, server::Responder r) {
     handlers->CreateIdentity(e, std::move(r));

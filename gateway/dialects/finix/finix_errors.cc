@@ -27,6 +27,8 @@ std::string CodeFor(status s) {
       return "CONFLICT";
     case status::payload_too_large:
       return "REQUEST_TOO_LARGE";
+    case status::unsupported_media_type:
+      return "UNSUPPORTED_MEDIA_TYPE";
     case status::unprocessable_entity:
       return "INVALID_FIELD";
     case status::too_many_requests:
@@ -58,6 +60,13 @@ constexpr std::pair<absl::string_view, absl::string_view> kFieldPrefixes[] = {
     {"identity.tags", "tags"},
     {"identity.", "entity."},
     {"identity", "owner_identity_id"},
+};
+
+// Error reasons that concern one request field, and that field's Finix name.
+constexpr std::pair<absl::string_view, absl::string_view> kReasonFields[] = {
+    {"TOKEN_ALREADY_USED", "token"},
+    {"TOKEN_EXPIRED", "token"},
+    {"MAX_INSTRUMENT_COUNT", "identity"},
 };
 
 }  // namespace
@@ -115,6 +124,15 @@ server::Response RenderRpcError(const core::RpcError& error, const server::Excha
       out.push_back({"INVALID_FIELD", absl::StrCat(field, ": ", v.description), field});
     }
     return FinixErrorResponse(status::unprocessable_entity, out, exchange, options);
+  }
+  // Refusals about one field of the request are Finix field errors (422 INVALID_FIELD).
+  for (const auto& [reason, field] : kReasonFields) {
+    if (error.reason == reason) {
+      return FinixErrorResponse(status::unprocessable_entity,
+                                {{"INVALID_FIELD", absl::StrCat(field, ": ", error.message),
+                                  std::string(field)}},
+                                exchange, options);
+    }
   }
   status s = core::HttpStatusFor(error.code);
   return FinixErrorResponse(s, {{CodeFor(s), error.message, ""}}, exchange, options);

@@ -6,7 +6,10 @@
 
 namespace pi::gateway::finix {
 
+// The Finix-Version a request gets when it names none, and every version accepted. The
+// resources this gateway serves are the same in both.
 inline constexpr char kFinixApiVersion[] = "2022-02-01";
+inline constexpr const char* kFinixApiVersions[] = {"2018-01-01", "2022-02-01"};
 
 struct FinixOptions {
   // Where the dialect is mounted: "" serves /payment_instruments at the root.

@@ -133,6 +133,24 @@ v1::UpdatePaymentInstrumentRequest ParseUpdatePaymentInstrument(
   return request;
 }
 
+v1::CreateTokenRequest ParseCreateToken(const nlohmann::json& body,
+                                        std::vector<core::ShapeError>& errors) {
+  v1::CreatePaymentInstrumentRequest parsed = ParseCreatePaymentInstrument(body, errors);
+  v1::PaymentInstrument& in = *parsed.mutable_payment_instrument();
+  v1::CreateTokenRequest request;
+  v1::Token* token = request.mutable_token();
+  if (in.type() != v1::PAYMENT_CARD && in.type() != v1::BANK_ACCOUNT &&
+      in.type() != v1::INSTRUMENT_TYPE_UNSPECIFIED) {
+    errors.push_back({"type", "must be PAYMENT_CARD or BANK_ACCOUNT"});
+  }
+  token->set_type(in.type());
+  token->set_holder_name(in.holder_name());
+  if (in.has_address()) token->mutable_address()->Swap(in.mutable_address());
+  if (in.has_card()) token->mutable_card()->Swap(in.mutable_card());
+  if (in.has_bank_account()) token->mutable_bank_account()->Swap(in.mutable_bank_account());
+  return request;
+}
+
 v1::CreateIdentityRequest ParseCreateIdentity(const nlohmann::json& json,
                                               std::vector<core::ShapeError>& errors) {
   v1::CreateIdentityRequest request;

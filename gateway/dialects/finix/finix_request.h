@@ -24,6 +24,11 @@ v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
 v1::UpdatePaymentInstrumentRequest ParseUpdatePaymentInstrument(
     const nlohmann::json& body, std::vector<core::ShapeError>& errors);
 
+// Maps a `POST /tokens` body (hosted fields): the card or bank account fields of a
+// `POST /payment_instruments` body with `type` PAYMENT_CARD or BANK_ACCOUNT, name and address.
+v1::CreateTokenRequest ParseCreateToken(const nlohmann::json& body,
+                                        std::vector<core::ShapeError>& errors);
+
 // Maps a `POST /identities` body: `entity` {first_name, last_name, email, phone,
 // personal_address} and `tags`.
 v1::CreateIdentityRequest ParseCreateIdentity(const nlohmann::json& body,

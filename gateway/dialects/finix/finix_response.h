@@ -16,6 +16,10 @@ namespace v1 = ::payments::instruments::v1;
 nlohmann::ordered_json RenderPaymentInstrument(const v1::PaymentInstrument& instrument,
                                        const FinixOptions& options);
 
+// A Finix token (hosted fields): id, fingerprint, times, instrument_type, expires_at, currency
+// and a self link. Never any card data.
+nlohmann::ordered_json RenderToken(const v1::Token& token, const FinixOptions& options);
+
 // A Finix Identity: id, application, entity {first_name, last_name, email, phone,
 // personal_address}, tags, times and HAL links (self, application, payment_instruments).
 nlohmann::ordered_json RenderIdentity(const v1::Identity& identity, const FinixOptions& options);

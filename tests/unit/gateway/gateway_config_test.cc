@@ -52,7 +52,19 @@ TEST(GatewayConfigTest, SettingNames) {
                            "shutdown_grace", "port_file", "public_base_url", "finix_prefix",
                            "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name",
                            "grpc_tls_cert_file", "grpc_tls_key_file", "grpc_tls_ca_file",
-                           "sumup_prefix"));
+                           "sumup_prefix", "ahrvo_prefix"));
+}
+
+TEST(GatewayConfigTest, AhrvoIsMountedAtPaymentsNaUnlessConfigured) {
+  absl::StatusOr<GatewayConfig> config = Load({"PI_GRPC_TARGET=127.0.0.1:50051"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->ahrvo.prefix, "/payments/na");
+  EXPECT_EQ(config->ahrvo.public_base_url, config->finix.public_base_url);
+  config = Load({"PI_GRPC_TARGET=127.0.0.1:50051", "PI_AHRVO_PREFIX=/ahrvo"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->ahrvo.prefix, "/ahrvo");
+  EXPECT_FALSE(Load({"PI_GRPC_TARGET=127.0.0.1:50051", "PI_AHRVO_PREFIX=/"}).ok());
+  EXPECT_FALSE(Load({"PI_GRPC_TARGET=127.0.0.1:50051", "PI_AHRVO_PREFIX=ahrvo"}).ok());
 }
 
 TEST(GatewayConfigTest, TlsIsOffUnlessConfigured) {

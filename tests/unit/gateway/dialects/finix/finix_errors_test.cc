@@ -217,6 +217,30 @@ TEST(RenderRpcErrorTest, UnauthenticatedIs401Unknown) {
   EXPECT_FALSE(body["_embedded"]["errors"][0].contains("field"));
 }
 
+TEST(RenderRpcErrorTest, RefusalsAboutOneFieldAre422OnThatField) {
+  for (const auto& [reason, field] : std::vector<std::pair<std::string, std::string>>{
+           {"TOKEN_ALREADY_USED", "token"},
+           {"TOKEN_EXPIRED", "token"},
+           {"MAX_INSTRUMENT_COUNT", "identity"}}) {
+    core::RpcError error;
+    error.code = grpc::StatusCode::FAILED_PRECONDITION;
+    error.message = "refused";
+    error.reason = reason;
+
+    server::Response response = RenderRpcError(error, MakeExchange(), Options());
+
+    EXPECT_EQ(response.result(), http::status::unprocessable_entity) << reason;
+    nlohmann::json entry = Body(response)["_embedded"]["errors"][0];
+    EXPECT_EQ(entry["code"], "INVALID_FIELD") << reason;
+    EXPECT_EQ(entry["field"], field) << reason;
+  }
+  // Other failed preconditions keep the shared table's 400.
+  core::RpcError other;
+  other.code = grpc::StatusCode::FAILED_PRECONDITION;
+  other.reason = "IDEMPOTENCY_KEY_REUSED";
+  EXPECT_EQ(RenderRpcError(other, MakeExchange(), Options()).result(), http::status::bad_request);
+}
+
 TEST(RenderRpcErrorTest, LinkUsesThePathWithoutTheQuery) {
   core::RpcError error;
   error.code = grpc::StatusCode::NOT_FOUND;
@@ -271,6 +295,14 @@ TEST(RenderHttpErrorTest, TransportErrorsUseFinixCodes) {
     EXPECT_EQ(response[http::field::content_type], "application/hal+json") << c.finix_code;
     EXPECT_EQ(Body(response), Envelope({Entry(c.finix_code, "transport says no")})) << c.finix_code;
   }
+}
+
+TEST(RenderHttpErrorTest, UnsupportedMediaTypeIs415) {
+  server::Response response = RenderHttpError(
+      {http::status::unsupported_media_type, "the request body must be application/json"},
+      MakeExchange(), Options());
+  EXPECT_EQ(response.result(), http::status::unsupported_media_type);
+  EXPECT_EQ(Body(response)["_embedded"]["errors"][0]["code"], "UNSUPPORTED_MEDIA_TYPE");
 }
 
 TEST(RenderHttpErrorTest, MethodNotAllowed) {

@@ -450,5 +450,36 @@ TEST(ParseCreateIdentityTest, MistypedObjectsAreShapeErrors) {
   EXPECT_EQ(request.identity().first_name(), "Amy");
 }
 
+TEST(ParseCreateTokenTest, MapsTheCardNameAndAddressIntoTheToken) {
+  std::vector<core::ShapeError> errors;
+  v1::CreateTokenRequest request = ParseCreateToken(nlohmann::json::parse(R"({
+    "type": "PAYMENT_CARD", "number": "4111111111111111", "security_code": "123",
+    "expiration_month": 12, "expiration_year": 2040, "name": "Amy White",
+    "address": {"postal_code": "94404", "country": "USA"}})"),
+                                                    errors);
+  EXPECT_TRUE(errors.empty());
+  const v1::Token& token = request.token();
+  EXPECT_EQ(token.type(), v1::PAYMENT_CARD);
+  EXPECT_EQ(token.card().number(), "4111111111111111");
+  EXPECT_EQ(token.card().security_code(), "123");
+  EXPECT_EQ(token.card().expiration_month(), 12);
+  EXPECT_EQ(token.holder_name(), "Amy White");
+  EXPECT_EQ(token.address().postal_code(), "94404");
+}
+
+TEST(ParseCreateTokenTest, BankAccountTokensAndOnlyCardsOrBankAccounts) {
+  std::vector<core::ShapeError> errors;
+  v1::CreateTokenRequest bank = ParseCreateToken(nlohmann::json::parse(R"({
+    "type": "BANK_ACCOUNT", "account_number": "123456789", "bank_code": "021000021",
+    "account_type": "CHECKING"})"),
+                                                 errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(bank.token().bank_account().routing_number(), "021000021");
+  ParseCreateToken(nlohmann::json::parse(R"({"type": "APPLE_PAY", "third_party_token": "x"})"),
+                   errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "type");
+}
+
 }  // namespace
 }  // namespace pi::gateway::finix

@@ -517,5 +517,30 @@ TEST(RenderIdentityTest, TimestampsAreUtcWithMilliseconds) {
   EXPECT_EQ(rendered["updated_at"], "2029-12-31T23:59:59.999Z");
 }
 
+TEST(RenderTokenTest, HostedFieldsTokenCarriesNoCardData) {
+  v1::Token token;
+  token.set_id("TKghUufLdh4QQ96CBi928HP3");
+  token.set_type(v1::PAYMENT_CARD);
+  token.set_fingerprint("FPRiCenDk2SoRng7WjQTr7RJY");
+  token.mutable_card()->set_number("4111111111111111");  // never rendered, even if present
+  token.mutable_card()->set_last_four("1111");
+  token.mutable_create_time()->set_seconds(1657568262);   // 2022-07-11T19:37:42Z
+  token.mutable_expire_time()->set_seconds(1657570062);   // 30 minutes later
+  nlohmann::ordered_json rendered = RenderToken(token, RootOptions());
+  EXPECT_EQ(Unordered(rendered),
+            nlohmann::json::parse(R"({
+              "id": "TKghUufLdh4QQ96CBi928HP3",
+              "fingerprint": "FPRiCenDk2SoRng7WjQTr7RJY",
+              "created_at": "2022-07-11T19:37:42.000Z",
+              "updated_at": "2022-07-11T19:37:42.000Z",
+              "instrument_type": "PAYMENT_CARD",
+              "expires_at": "2022-07-11T20:07:42.000Z",
+              "currency": "USD",
+              "_links": {"self": {"href":
+                "https://finix.sandbox-payments-api.com/tokens/TKghUufLdh4QQ96CBi928HP3"}}
+            })"));
+  EXPECT_THAT(rendered.dump(), ::testing::Not(::testing::HasSubstr("4111111111111111")));
+}
+
 }  // namespace
 }  // namespace pi::gateway::finix
