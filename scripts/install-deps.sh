@@ -26,8 +26,13 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Node.js and npm run the vendors' SDKs in tests/sdk/. Checked as commands, not packages: a
+# Node.js from elsewhere (one that bundles npm, which Debian's npm package conflicts with) will do.
+if ! command -v node >/dev/null; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null; then missing+=(npm); fi
+
 if ((${#missing[@]} == 0)); then
-  echo "install-deps: all ${#packages[@]} packages present"
+  echo "install-deps: all ${#packages[@]} packages present, and node and npm"
   exit 0
 fi
 
