@@ -91,6 +91,9 @@ test('PaymentInstruments.create a card, then get it', async () => {
   assert.equal(fetched.id, card.id);
   assert.equal(fetched.lastFour, '1111');
   assert.equal(fetched.fingerprint, card.fingerprint);
+
+  const { response } = await client.PaymentInstruments.getHttp(card.id);
+  assert.equal(response.headers['finix-version'], '2022-02-01', 'the SDK\'s version echoed');
 });
 
 test('PaymentInstruments.list returns a finixList with a page, and pages on', async () => {

@@ -43,7 +43,7 @@ function saveCard(customerId, number = kVisa) {
     path: `/v0.1/customers/${encodeURIComponent(customerId)}/payment-instruments`,
     body: { type: 'card',
             card: { name: 'Ada Lovelace', number, expiry_year: nextYear, expiry_month: '12',
-                    cvv: '123', zip_code: 'NW1 6XE' } },
+                    cvv: '123', zip_code: '94105' } },
   });
 }
 
