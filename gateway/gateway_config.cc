@@ -14,7 +14,7 @@ const std::vector<std::string>& GatewayConfig::SettingNames() {
         "idle_timeout",   "header_timeout",  "body_timeout",    "rpc_deadline",
         "shutdown_grace", "port_file",       "public_base_url", "finix_prefix",
         "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name", "sumup_prefix",
-        "ahrvo_prefix"};
+        "ahrvo_prefix", "rebilly_prefix"};
     for (std::string& tls : common::TlsFiles::SettingNames("grpc_tls_")) names.push_back(tls);
     return names;
   }();
@@ -75,6 +75,15 @@ absl::StatusOr<GatewayConfig> GatewayConfig::FromSettings(const common::Settings
   if (config.ahrvo.prefix.size() < 2 || config.ahrvo.prefix.front() != '/' ||
       config.ahrvo.prefix.back() == '/') {
     problems.push_back("ahrvo_prefix: must start with '/' and not end with it, e.g. /payments/na");
+  }
+  // "" serves Rebilly's own paths (/organizations/..., /storefront/organizations/...).
+  config.rebilly.public_base_url = base;
+  config.rebilly.prefix = s.Get("rebilly_prefix", "");
+  if (!config.rebilly.prefix.empty() &&
+      (config.rebilly.prefix.size() < 2 || config.rebilly.prefix.front() != '/' ||
+       config.rebilly.prefix.back() == '/')) {
+    problems.push_back("rebilly_prefix: must be empty or start with '/' and not end with it, "
+                       "e.g. /rebilly");
   }
   config.http_tls = common::TlsFiles::FromSettings(s, "http_tls_", true, problems);
   config.grpc_tls = common::TlsFiles::FromSettings(s, "grpc_tls_", false, problems);

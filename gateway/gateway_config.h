@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "gateway/dialects/finix/finix_options.h"
+#include "gateway/dialects/rebilly/rebilly_options.h"
 #include "gateway/dialects/sumup/sumup_options.h"
 #include "gateway/server/http_server.h"
 #include "services/common/settings.h"
@@ -24,6 +25,7 @@ struct GatewayConfig {
   finix::FinixOptions finix;            // finix_prefix, public_base_url
   sumup::SumUpOptions sumup;            // sumup_prefix
   finix::FinixOptions ahrvo;            // ahrvo_prefix (default /payments/na), public_base_url
+  rebilly::RebillyOptions rebilly;      // rebilly_prefix (default ""), public_base_url
   // HTTPS on the listener: http_tls_cert_file and http_tls_key_file. Off when unset.
   common::TlsFiles http_tls;
   // TLS to pi-server: grpc_tls_ca_file verifies pi-server's certificate (enables TLS);

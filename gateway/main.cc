@@ -9,6 +9,7 @@
 #include "gateway/core/instrument_client.h"
 #include "gateway/dialects/ahrvo/ahrvo_dialect.h"
 #include "gateway/dialects/finix/finix_dialect.h"
+#include "gateway/dialects/rebilly/rebilly_dialect.h"
 #include "gateway/dialects/sumup/sumup_dialect.h"
 #include "gateway/gateway_config.h"
 #include "gateway/server/http_server.h"
@@ -87,6 +88,7 @@ int Run(const std::vector<std::string>& args) {
   ahrvo::RegisterAhrvoRoutes(router, client, config->ahrvo);
   finix::RegisterFinixRoutes(router, client, config->finix);
   sumup::RegisterSumUpRoutes(router, client, config->sumup);
+  rebilly::RegisterRebillyRoutes(router, client, config->rebilly);
 
   server::HttpServer http(config->http, router);
   absl::StatusOr<unsigned short> port = http.Start();

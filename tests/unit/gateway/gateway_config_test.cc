@@ -52,7 +52,7 @@ TEST(GatewayConfigTest, SettingNames) {
                            "shutdown_grace", "port_file", "public_base_url", "finix_prefix",
                            "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name",
                            "grpc_tls_cert_file", "grpc_tls_key_file", "grpc_tls_ca_file",
-                           "sumup_prefix", "ahrvo_prefix"));
+                           "sumup_prefix", "ahrvo_prefix", "rebilly_prefix"));
 }
 
 TEST(GatewayConfigTest, AhrvoIsMountedAtPaymentsNaUnlessConfigured) {
@@ -117,6 +117,8 @@ TEST(GatewayConfigTest, DefaultsWhenOnlyTheGrpcTargetIsSet) {
   EXPECT_EQ(config->finix.public_base_url, "http://localhost:8080");
   EXPECT_EQ(config->finix.prefix, "");
   EXPECT_EQ(config->sumup.prefix, "/v0.1");
+  EXPECT_EQ(config->rebilly.prefix, "");
+  EXPECT_EQ(config->rebilly.public_base_url, "http://localhost:8080");
 }
 
 TEST(GatewayConfigTest, EverySettingIsRead) {
@@ -311,6 +313,28 @@ TEST(GatewayConfigTest, SettingsErrorsSurfaceBeforeValidation) {
   ASSERT_FALSE(settings.ok());
   EXPECT_THAT(std::string(settings.status().message()),
               StartsWith("--grpc_adress: unknown setting"));
+}
+
+TEST(GatewayConfigTest, RebillyPrefixIsEmptyOrAPath) {
+  const std::pair<const char*, bool> kCases[] = {
+      {"/rebilly", true}, {"/a/b", true}, {"/", false}, {"rebilly", false}, {"/rebilly/", false},
+  };
+  for (const auto& [prefix, valid] : kCases) {
+    absl::StatusOr<GatewayConfig> config =
+        Load({"PI_GRPC_TARGET=t:1", "PI_PUBLIC_BASE_URL=https://vault.example.com/"},
+             {std::string("--rebilly_prefix=") + prefix});
+    if (valid) {
+      ASSERT_TRUE(config.ok()) << prefix << ": " << config.status();
+      EXPECT_EQ(config->rebilly.prefix, prefix);
+      EXPECT_EQ(config->rebilly.public_base_url, "https://vault.example.com");
+    } else {
+      ASSERT_FALSE(config.ok()) << prefix;
+      EXPECT_THAT(Lines(config.status()),
+                  ElementsAre("rebilly_prefix: must be empty or start with '/' and not end with "
+                              "it, e.g. /rebilly"))
+          << prefix;
+    }
+  }
 }
 
 }  // namespace
