@@ -7,8 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
@@ -45,8 +45,8 @@ bool ContainsAsNumber(const std::string& text, const std::string& code) {
 class RebillyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto started = testing::SystemUnderTest::Start(
-        "e2e-rebilly", {.database_url = testing::TestDatabaseUrl()});
+    auto started = testing::SystemUnderTest::Start("e2e-rebilly",
+                                                   {.database_url = testing::TestDatabaseUrl()});
     ASSERT_TRUE(started.ok()) << started.status();
     sys = started->release();
     absl::StatusOr<std::string> publishable = sys->CreateCredential({"--kind=publishable"});
@@ -73,10 +73,10 @@ class RebillyTest : public ::testing::Test {
   void SetUp() override { ASSERT_NE(sys, nullptr) << "the system did not start"; }
 
   static std::string Jwt(const std::string& subject) {
-    return absl::StrCat("Bearer ", instruments::crypto::SignCustomerJwt(
-                                       common::Secret(std::string(signing_key_)), jwt_key_id_,
-                                       sys->application_id(), subject,
-                                       absl::Now() + absl::Minutes(10)));
+    return absl::StrCat(
+        "Bearer ", instruments::crypto::SignCustomerJwt(common::Secret(std::string(signing_key_)),
+                                                        jwt_key_id_, sys->application_id(), subject,
+                                                        absl::Now() + absl::Minutes(10)));
   }
 
   // One request; every response is checked for card data and for its content type.
@@ -95,8 +95,7 @@ class RebillyTest : public ::testing::Test {
     EXPECT_EQ(reply->headers["content-type"],
               reply->status < 300 ? "application/json" : "application/problem+json")
         << method << " " << target << ": " << reply->body;
-    EXPECT_FALSE(nlohmann::json::parse(reply->body, nullptr, false).is_discarded())
-        << reply->body;
+    EXPECT_FALSE(nlohmann::json::parse(reply->body, nullptr, false).is_discarded()) << reply->body;
     return *reply;
   }
 
@@ -105,17 +104,17 @@ class RebillyTest : public ::testing::Test {
   }
 
   static nlohmann::json FramePayBody(const std::string& pan = kVisa) {
-    return {{"method", "payment-card"},
-            {"paymentInstrument",
-             {{"pan", pan}, {"expMonth", 7}, {"expYear", 2040}, {"cvv", kCvv}}},
-            {"billingAddress",
-             {{"firstName", "Jane"},
-              {"lastName", "Doe"},
-              {"address", "1 Main St"},
-              {"city", "Austin"},
-              {"region", "TX"},
-              {"country", "US"},
-              {"postalCode", "78701"}}}};
+    return {
+        {"method", "payment-card"},
+        {"paymentInstrument", {{"pan", pan}, {"expMonth", 7}, {"expYear", 2040}, {"cvv", kCvv}}},
+        {"billingAddress",
+         {{"firstName", "Jane"},
+          {"lastName", "Doe"},
+          {"address", "1 Main St"},
+          {"city", "Austin"},
+          {"region", "TX"},
+          {"country", "US"},
+          {"postalCode", "78701"}}}};
   }
 
   // A FramePay token made with the scheme-less publishable key; "" unless 201.
@@ -128,8 +127,8 @@ class RebillyTest : public ::testing::Test {
   // A saved card of `subject`; "" unless 201.
   static std::string SaveCard(const std::string& subject) {
     std::string token = MakeToken();
-    HttpReply created = Send("POST", kInstruments, nlohmann::json({{"token", token}}).dump(),
-                             Jwt(subject));
+    HttpReply created =
+        Send("POST", kInstruments, nlohmann::json({{"token", token}}).dump(), Jwt(subject));
     EXPECT_EQ(created.status, 201) << created.body;
     return created.status == 201 ? Json(created)["id"].get<std::string>() : "";
   }
@@ -180,10 +179,9 @@ TEST_F(RebillyTest, StorefrontFlowFromTokenToDeactivation) {
   ASSERT_FALSE(token.empty());
   std::string jwt = Jwt(customer_);
 
-  HttpReply created = Send("POST", kInstruments,
-                           nlohmann::json({{"token", token}, {"customFields", {{"plan", "gold"}}}})
-                               .dump(),
-                           jwt);
+  HttpReply created =
+      Send("POST", kInstruments,
+           nlohmann::json({{"token", token}, {"customFields", {{"plan", "gold"}}}}).dump(), jwt);
   ASSERT_EQ(created.status, 201) << created.body;
   nlohmann::json instrument = Json(created);
   std::string id = instrument["id"];
@@ -268,8 +266,8 @@ TEST_F(RebillyTest, BadCredentialsAre401Problems) {
 
 TEST_F(RebillyTest, APublishableKeyCannotCreateAnInstrument) {
   std::string token = MakeToken();
-  HttpReply refused = Send("POST", kInstruments, nlohmann::json({{"token", token}}).dump(),
-                           publishable_key_);
+  HttpReply refused =
+      Send("POST", kInstruments, nlohmann::json({{"token", token}}).dump(), publishable_key_);
   ExpectProblem(refused, 403);
   EXPECT_THAT(Json(refused)["detail"].get<std::string>(), HasSubstr("JWT"));
 }
@@ -283,12 +281,11 @@ TEST_F(RebillyTest, InvalidDataIs422WithEveryInvalidField) {
   std::set<std::string> fields;
   nlohmann::json shape_body = Json(shape);
   for (const auto& f : shape_body["invalidFields"]) fields.insert(f["field"].get<std::string>());
-  EXPECT_EQ(fields, (std::set<std::string>{"paymentInstrument.expMonth",
-                                           "billingAddress.postalCode"}))
+  EXPECT_EQ(fields,
+            (std::set<std::string>{"paymentInstrument.expMonth", "billingAddress.postalCode"}))
       << shape.body;
 
-  HttpReply luhn = Send("POST", kTokens, FramePayBody("4111111111111112").dump(),
-                        publishable_key_);
+  HttpReply luhn = Send("POST", kTokens, FramePayBody("4111111111111112").dump(), publishable_key_);
   ExpectProblem(luhn, 422);
   ASSERT_FALSE(Json(luhn)["invalidFields"].empty()) << luhn.body;
   EXPECT_EQ(Json(luhn)["invalidFields"][0]["field"], "paymentInstrument.pan");

@@ -57,13 +57,13 @@ struct Call {
   std::string instruments_href;  // absolute URL of the storefront collection
   server::Responder respond;
 
-  void Reply(status s, const Json& body) const {
-    respond(RebillyJsonResponse(s, body, version));
-  }
+  void Reply(status s, const Json& body) const { respond(RebillyJsonResponse(s, body, version)); }
   void Fail(const grpc::Status& s) const {
     respond(RenderRpcError(core::DecodeRpcError(s), version));
   }
-  void NotFound() const { respond(RenderProblem(status::not_found, "Resource not found.", version)); }
+  void NotFound() const {
+    respond(RenderProblem(status::not_found, "Resource not found.", version));
+  }
   std::string Href(const std::string& id) const { return absl::StrCat(instruments_href, "/", id); }
 };
 
@@ -79,8 +79,8 @@ class RebillyHandlers {
     if (!body) return;
     v1::CreateTokenRequest request = ParseCreateToken(*body, errors);
     if (!errors.empty()) return call->respond(RenderInvalidFields(errors, call->version));
-    std::string tokens = absl::StrCat(options_.public_base_url, options_.prefix,
-                                      "/organizations/", exchange.params.at("org"), "/tokens/");
+    std::string tokens = absl::StrCat(options_.public_base_url, options_.prefix, "/organizations/",
+                                      exchange.params.at("org"), "/tokens/");
     // pi-server's token answer carries the card's masked data only: the billing address the
     // client sent (no card data) is echoed from the request.
     auto billing = std::make_shared<v1::Token>();
@@ -136,15 +136,14 @@ class RebillyHandlers {
     if (!id) return call->NotFound();
     v1::GetPaymentInstrumentRequest request;
     request.set_name(absl::StrCat("paymentInstruments/", *id));
-    client_.GetPaymentInstrument(call->metadata, std::move(request),
-                                 [call](const grpc::Status& s, v1::PaymentInstrument&& found) {
-                                   if (!s.ok()) return MeansNotFound(s) ? call->NotFound()
-                                                                        : call->Fail(s);
-                                   if (!found.has_card()) return call->NotFound();
-                                   call->Reply(status::ok,
-                                               RenderPaymentInstrument(
-                                                   found, call->Href(found.id()), absl::Now()));
-                                 });
+    client_.GetPaymentInstrument(
+        call->metadata, std::move(request),
+        [call](const grpc::Status& s, v1::PaymentInstrument&& found) {
+          if (!s.ok()) return MeansNotFound(s) ? call->NotFound() : call->Fail(s);
+          if (!found.has_card()) return call->NotFound();
+          call->Reply(status::ok,
+                      RenderPaymentInstrument(found, call->Href(found.id()), absl::Now()));
+        });
   }
 
   void UpdatePaymentInstrument(const Exchange& exchange, server::Responder respond) const {
@@ -175,10 +174,11 @@ class RebillyHandlers {
 
   void ListPaymentInstruments(const Exchange& exchange, server::Responder respond) const {
     std::shared_ptr<Call> call = StartCall(exchange, std::move(respond));
-    absl::StatusOr<std::map<std::string, std::string>> query = core::ParseQueryString(exchange.query);
+    absl::StatusOr<std::map<std::string, std::string>> query =
+        core::ParseQueryString(exchange.query);
     if (!query.ok()) {
-      return call->respond(RenderProblem(status::bad_request, "Malformed query string.",
-                                         call->version));
+      return call->respond(
+          RenderProblem(status::bad_request, "Malformed query string.", call->version));
     }
     auto list = std::make_shared<ListState>();
     list->call = call;
@@ -194,13 +194,13 @@ class RebillyHandlers {
     std::shared_ptr<Call> call;
     int limit = kDefaultLimit;
     int offset = 0;
-    int seen = 0;   // card instruments of the customer so far (the total)
+    int seen = 0;  // card instruments of the customer so far (the total)
     int pages = 0;
     Json items = Json::array();
   };
 
-  static void ReadBound(const std::map<std::string, std::string>& query, const char* name,
-                        int min, int max, int& out, std::vector<core::ShapeError>& errors) {
+  static void ReadBound(const std::map<std::string, std::string>& query, const char* name, int min,
+                        int max, int& out, std::vector<core::ShapeError>& errors) {
     auto it = query.find(name);
     if (it == query.end()) return;
     int value = 0;
@@ -214,9 +214,9 @@ class RebillyHandlers {
   std::shared_ptr<Call> StartCall(const Exchange& exchange, server::Responder respond) const {
     auto call = std::make_shared<Call>();
     call->version = exchange.request.version();
-    call->metadata = {MapAuthorization(Header(exchange, "authorization"),
-                                       Header(exchange, "reb-apikey")),
-                      Header(exchange, "idempotency-key"), exchange.request_id};
+    call->metadata = {
+        MapAuthorization(Header(exchange, "authorization"), Header(exchange, "reb-apikey")),
+        Header(exchange, "idempotency-key"), exchange.request_id};
     auto org = exchange.params.find("org");
     call->instruments_href =
         absl::StrCat(options_.public_base_url, options_.prefix, "/storefront/organizations/",
@@ -230,8 +230,8 @@ class RebillyHandlers {
   static std::optional<nlohmann::json> ReadBody(const Call& call, const Exchange& exchange) {
     absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
     if (!body.ok()) {
-      call.respond(RenderProblem(status::unprocessable_entity,
-                                 std::string(body.status().message()), call.version));
+      call.respond(RenderProblem(status::unprocessable_entity, std::string(body.status().message()),
+                                 call.version));
       return std::nullopt;
     }
     return *std::move(body);
@@ -295,8 +295,7 @@ void RegisterRebillyRoutes(server::Router& router, core::InstrumentClient& clien
   std::string storefront = absl::StrCat(options.prefix, "/storefront");
   router.Mount(core_api, RenderHttpError);
   router.Mount(storefront, RenderHttpError);
-  std::string instruments =
-      absl::StrCat(storefront, "/organizations/{org}/payment-instruments");
+  std::string instruments = absl::StrCat(storefront, "/organizations/{org}/payment-instruments");
   std::string instrument = absl::StrCat(instruments, "/{id}");
   router.Add(http::verb::post, absl::StrCat(core_api, "/{org}/tokens"),
              [handlers](const Exchange& e, server::Responder r) {

@@ -69,7 +69,7 @@ constexpr std::pair<absl::string_view, absl::string_view> kCardFields[] = {
     {"expiration_year", "expYear"},
 };
 constexpr std::pair<absl::string_view, absl::string_view> kAddressFields[] = {
-    {"line1", "address"}, {"line2", "address2"},       {"city", "city"},
+    {"line1", "address"}, {"line2", "address2"},         {"city", "city"},
     {"region", "region"}, {"postal_code", "postalCode"}, {"country", "country"},
 };
 

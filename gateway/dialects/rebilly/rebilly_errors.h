@@ -33,8 +33,7 @@ server::Response RenderProblem(server::http::status status, const std::string& d
 server::Response RenderHttpError(const server::HttpError& error, const server::Exchange& exchange);
 
 // 422 listing every error (ShapeError::field is already Rebilly's name).
-server::Response RenderInvalidFields(const std::vector<core::ShapeError>& errors,
-                                     unsigned version);
+server::Response RenderInvalidFields(const std::vector<core::ShapeError>& errors, unsigned version);
 
 // A failed RPC: field violations become 422 invalidFields with Rebilly names; other errors go
 // through the shared gRPC -> HTTP table (401, 403, 404, 409, ...), refined by reason.

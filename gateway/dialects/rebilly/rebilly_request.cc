@@ -23,8 +23,8 @@ std::optional<std::string> Limited(core::JsonReader& reader, const char* name, s
                                    bool required = false) {
   std::optional<std::string> v = reader.String(name, required);
   if (v && Utf8Length(*v) > max_length) {
-    errors.push_back({absl::StrCat(prefix, name), absl::StrCat("must be at most ", max_length,
-                                                                " characters")});
+    errors.push_back(
+        {absl::StrCat(prefix, name), absl::StrCat("must be at most ", max_length, " characters")});
     return std::nullopt;
   }
   return v;
@@ -50,8 +50,8 @@ void ReadBillingAddress(core::JsonReader& in, bool names_required, v1::Address* 
     if (std::optional<std::string> alpha3 = core::Alpha2ToAlpha3(*v)) {
       address->set_country(*alpha3);
     } else {
-      errors.push_back({"billingAddress.country",
-                        "must be an ISO 3166-1 alpha-2 country code, e.g. US"});
+      errors.push_back(
+          {"billingAddress.country", "must be an ISO 3166-1 alpha-2 country code, e.g. US"});
     }
   }
 }

@@ -39,9 +39,7 @@ Json BillingAddress(const std::string& holder_name, const v1::Address& a) {
           {"jobTitle", nullptr}};
 }
 
-Json SelfLinks(const std::string& href) {
-  return Json::array({{{"href", href}, {"rel", "self"}}});
-}
+Json SelfLinks(const std::string& href) { return Json::array({{{"href", href}, {"rel", "self"}}}); }
 
 // True once the last day of the card's expiry month has passed (UTC).
 bool Expired(const v1::Card& card, absl::Time now) {
@@ -106,7 +104,7 @@ Json RenderPaymentInstrument(const v1::PaymentInstrument& instrument, const std:
       {"useAsBackup", false},
       {"createdTime", Timestamp(instrument.create_time())},
       {"updatedTime", Timestamp(instrument.has_update_time() ? instrument.update_time()
-                                                            : instrument.create_time())},
+                                                             : instrument.create_time())},
       {"customFields", std::move(custom_fields)},
   };
   if (include_token) out["token"] = nullptr;

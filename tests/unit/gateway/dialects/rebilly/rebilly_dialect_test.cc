@@ -1,7 +1,7 @@
 // The dialect's routing and the answers it gives before any RPC: problem+json for unknown paths
 // and wrong methods under both mounts, unreadable bodies, shape errors and bad list parameters.
-// The client points at a port nothing listens on, so every answer here must arrive synchronously,
-// i.e. without an RPC (the flows that call pi-server are in tests/e2e/rebilly_test.cc).
+// The client points at a port nothing listens on, so any answer that needed an RPC is a 503
+// (the flows that call pi-server are in tests/e2e/rebilly_test.cc).
 #include "gateway/dialects/rebilly/rebilly_dialect.h"
 
 #include <grpcpp/grpcpp.h>
@@ -65,19 +65,15 @@ class RebillyDialectTest : public ::testing::Test {
     return outcome;
   }
 
-  // The response sent before Dispatch returned (no RPC was made), or nullopt; in that case the
-  // late answer is awaited (at most 10 s) so no RPC outlives the test.
+  // The response, however late (at most 10 s), so no RPC outlives the test.
   std::optional<server::Response> Send(http::verb method, const std::string& path,
                                        const std::string& body = "",
                                        const std::string& query = "") {
     std::shared_ptr<Outcome> outcome = Dispatch(method, path, body, query);
     std::unique_lock<std::mutex> lock(outcome->mu);
-    std::optional<server::Response> synchronous = outcome->response;
-    if (!synchronous) {
-      outcome->sent.wait_for(lock, std::chrono::seconds(10),
-                             [&] { return outcome->response.has_value(); });
-    }
-    return synchronous;
+    outcome->sent.wait_for(lock, std::chrono::seconds(10),
+                           [&] { return outcome->response.has_value(); });
+    return outcome->response;
   }
 
   static nlohmann::json Problem(const server::Response& response) {
@@ -104,7 +100,8 @@ TEST_F(RebillyDialectTest, WrongMethodsAreProblem405s) {
   for (auto [method, path] :
        {std::pair{http::verb::get, "/organizations/org-1/tokens"},
         std::pair{http::verb::delete_, "/storefront/organizations/o/payment-instruments"},
-        std::pair{http::verb::get, "/storefront/organizations/o/payment-instruments/P/deactivation"}}) {
+        std::pair{http::verb::get,
+                  "/storefront/organizations/o/payment-instruments/P/deactivation"}}) {
     std::optional<server::Response> response = Send(method, path);
     ASSERT_TRUE(response.has_value()) << path;
     EXPECT_EQ(response->result(), http::status::method_not_allowed) << path;
@@ -123,17 +120,16 @@ TEST_F(RebillyDialectTest, UnreadableBodiesAre422BeforeAnyRpc) {
 }
 
 TEST_F(RebillyDialectTest, ShapeErrorsAre422WithInvalidFieldsBeforeAnyRpc) {
-  std::optional<server::Response> token = Send(
-      http::verb::post, "/organizations/org-1/tokens",
-      R"({"method": "payment-card", "paymentInstrument": {"pan": 4111, "expMonth": 7}})");
+  std::optional<server::Response> token =
+      Send(http::verb::post, "/organizations/org-1/tokens",
+           R"({"method": "payment-card", "paymentInstrument": {"pan": 4111, "expMonth": 7}})");
   ASSERT_TRUE(token.has_value());
   EXPECT_EQ(token->result(), http::status::unprocessable_entity);
   std::vector<std::string> fields;
   nlohmann::json body = Problem(*token);
   for (const auto& f : body["invalidFields"]) fields.push_back(f["field"]);
-  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("paymentInstrument.pan",
-                                                      "paymentInstrument.expYear",
-                                                      "billingAddress"));
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre(
+                          "paymentInstrument.pan", "paymentInstrument.expYear", "billingAddress"));
 
   std::optional<server::Response> create = Send(http::verb::post, kInstruments, "{}");
   ASSERT_TRUE(create.has_value());
@@ -146,8 +142,12 @@ TEST_F(RebillyDialectTest, BadListParametersAre422) {
     ASSERT_TRUE(response.has_value()) << query;
     EXPECT_EQ(response->result(), http::status::unprocessable_entity) << query;
   }
-  // Valid parameters go on to pi-server: no synchronous answer.
-  EXPECT_FALSE(Send(http::verb::get, kInstruments, "", "limit=10&offset=5").has_value());
+  // Valid parameters go on to pi-server, which is unreachable here.
+  std::optional<server::Response> valid =
+      Send(http::verb::get, kInstruments, "", "limit=10&offset=5");
+  ASSERT_TRUE(valid.has_value());
+  EXPECT_EQ(valid->result(), http::status::service_unavailable);
+  EXPECT_EQ(Problem(*valid)["status"], 503);
 }
 
 }  // namespace

@@ -52,9 +52,8 @@ TEST(RebillyErrorsTest, ViolationsAre422WithEveryInvalidField) {
   EXPECT_EQ(body["title"], "Unprocessable Entity");
   EXPECT_TRUE(body["detail"].is_string());
   ASSERT_EQ(body["invalidFields"].size(), 3u);
-  EXPECT_EQ(body["invalidFields"][0],
-            nlohmann::json({{"field", "paymentInstrument.pan"},
-                            {"message", "fails the Luhn check"}}));
+  EXPECT_EQ(body["invalidFields"][0], nlohmann::json({{"field", "paymentInstrument.pan"},
+                                                      {"message", "fails the Luhn check"}}));
   EXPECT_EQ(body["invalidFields"][1]["field"], "paymentInstrument.expYear");
   EXPECT_EQ(body["invalidFields"][2]["field"], "billingAddress.postalCode");
 }
@@ -64,8 +63,8 @@ TEST(RebillyErrorsTest, ShapeErrorsRenderAs422) {
       RenderInvalidFields({{"token", "is required"}, {"customFields", "bad"}}, 11);
   EXPECT_EQ(response.result(), http::status::unprocessable_entity);
   nlohmann::json body = Body(response);
-  EXPECT_EQ(body["invalidFields"][0], nlohmann::json({{"field", "token"},
-                                                      {"message", "is required"}}));
+  EXPECT_EQ(body["invalidFields"][0],
+            nlohmann::json({{"field", "token"}, {"message", "is required"}}));
   EXPECT_EQ(body["invalidFields"][1]["field"], "customFields");
 }
 
@@ -98,9 +97,9 @@ TEST(RebillyErrorsTest, ReasonsRefineTheStatus) {
       RenderRpcError(Rpc(grpc::StatusCode::FAILED_PRECONDITION, "TOKEN_ALREADY_USED"), 11);
   EXPECT_EQ(used.result(), http::status::unprocessable_entity);
   EXPECT_EQ(Body(used)["invalidFields"][0]["field"], "token");
-  EXPECT_EQ(RenderRpcError(Rpc(grpc::StatusCode::INVALID_ARGUMENT, "MALFORMED_REQUEST"), 11)
-                .result(),
-            http::status::unprocessable_entity);
+  EXPECT_EQ(
+      RenderRpcError(Rpc(grpc::StatusCode::INVALID_ARGUMENT, "MALFORMED_REQUEST"), 11).result(),
+      http::status::unprocessable_entity);
 }
 
 TEST(RebillyErrorsTest, RoutingErrorsAreProblems) {

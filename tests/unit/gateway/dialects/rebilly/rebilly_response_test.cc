@@ -15,7 +15,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 5, 1, 0, 0, 0), absl::UTCTimeZone());
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilSecond(2026, 5, 1, 0, 0, 0), absl::UTCTimeZone());
 
 std::vector<std::string> Keys(const nlohmann::ordered_json& object) {
   std::vector<std::string> keys;
@@ -65,11 +66,10 @@ TEST(RebillyResponseTest, BrandsUseRebillyNames) {
 TEST(RebillyResponseTest, InstrumentHasTheSeedsFieldsInOrder) {
   nlohmann::ordered_json out =
       RenderPaymentInstrument(Instrument(), "https://h/storefront/x/PIabc", kNow, true);
-  EXPECT_THAT(Keys(out),
-              ElementsAre("id", "method", "status", "fingerprint", "bin", "last4", "expYear",
-                          "expMonth", "brand", "bankCountry", "bankName", "billingAddress",
-                          "useAsBackup", "createdTime", "updatedTime", "customFields", "token",
-                          "_links"));
+  EXPECT_THAT(Keys(out), ElementsAre("id", "method", "status", "fingerprint", "bin", "last4",
+                                     "expYear", "expMonth", "brand", "bankCountry", "bankName",
+                                     "billingAddress", "useAsBackup", "createdTime", "updatedTime",
+                                     "customFields", "token", "_links"));
   EXPECT_EQ(out["id"], "PIabc");
   EXPECT_EQ(out["method"], "payment-card");
   EXPECT_EQ(out["status"], "active");
@@ -133,12 +133,11 @@ TEST(RebillyResponseTest, TokenIsMaskedWithLinks) {
   nlohmann::ordered_json out = RenderToken(t, "https://h/organizations/o/tokens/TKabc");
   EXPECT_THAT(Keys(out), ElementsAre("id", "method", "paymentInstrument", "billingAddress",
                                      "isUsed", "expirationTime", "createdTime", "_links"));
-  EXPECT_EQ(out["paymentInstrument"],
-            nlohmann::ordered_json({{"bin", "520082"},
-                                    {"last4", "8210"},
-                                    {"brand", "MasterCard"},
-                                    {"expMonth", 12},
-                                    {"expYear", 2039}}));
+  EXPECT_EQ(out["paymentInstrument"], nlohmann::ordered_json({{"bin", "520082"},
+                                                              {"last4", "8210"},
+                                                              {"brand", "MasterCard"},
+                                                              {"expMonth", 12},
+                                                              {"expYear", 2039}}));
   EXPECT_EQ(out["isUsed"], false);
   EXPECT_EQ(out["expirationTime"], "2019-08-24T14:45:22Z");
   EXPECT_EQ(out["billingAddress"]["firstName"], "Jane");
