@@ -258,6 +258,16 @@ TEST_F(RebillyTest, AnotherCustomersInstrumentIsNotFound) {
   for (const auto& entry : listed) EXPECT_NE(entry["id"], id);
 }
 
+TEST_F(RebillyTest, UnknownInstrumentIdsAreNotFound) {
+  std::string jwt = Jwt(customer_);
+  for (const char* id : {"PInotthere000000000000000", "not-an-id"}) {
+    ExpectProblem(Send("GET", absl::StrCat(kInstruments, "/", id), "", jwt), 404);
+    ExpectProblem(
+        Send("PATCH", absl::StrCat(kInstruments, "/", id), R"({"customFields": {}})", jwt), 404);
+    ExpectProblem(Send("POST", absl::StrCat(kInstruments, "/", id, "/deactivation"), "", jwt), 404);
+  }
+}
+
 TEST_F(RebillyTest, BadCredentialsAre401Problems) {
   ExpectProblem(Send("GET", kInstruments, "", "Bearer null"), 401);
   ExpectProblem(Send("GET", kInstruments, "", ""), 401);

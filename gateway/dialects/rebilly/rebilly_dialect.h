@@ -4,8 +4,9 @@
 //   POST  {prefix}/storefront/organizations/{organizationId}/payment-instruments
 //         -> CreatePaymentInstrument(token, identity = the customer JWT's subject): 201 + Location
 //   GET   {storefront}/payment-instruments?limit=&offset= -> ListPaymentInstruments (the
-//         customer's cards, paged through pi-server's cursor pages, at most kMaxListed): 200 bare
-//         JSON array with Pagination-Total, Pagination-Limit, Pagination-Offset
+//         customer's cards, deactivated ones included, paged through pi-server's cursor pages, at
+//         most kMaxListed): 200 bare JSON array with Pagination-Total, Pagination-Limit and
+//         Pagination-Offset
 //   GET   {storefront}/payment-instruments/{id} -> GetPaymentInstrument
 //   PATCH {storefront}/payment-instruments/{id} -> UpdatePaymentInstrument (rebilly_request.h)
 //   POST  {storefront}/payment-instruments/{id}/deactivation -> UpdatePaymentInstrument(enabled
