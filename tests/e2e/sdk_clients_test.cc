@@ -72,6 +72,9 @@ class SdkClientsTest : public ::testing::Test {
                         << out << "\npi-gateway log:\n"
                         << sys_->gateway_log();
     EXPECT_NE(out.find("# fail 0"), std::string::npos) << out;
+    // A file whose tests never ran would also exit 0 with "# fail 0".
+    EXPECT_EQ(out.find("# pass 0\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("# pass "), std::string::npos) << out;
   }
 
   static testing::SystemUnderTest* sys_;
