@@ -27,7 +27,10 @@ mkdir -p "$data"
 chmod 711 "$data"
 server_pid=""; gateway_pid=""
 cleanup() {
-  trap - EXIT INT TERM
+  # A second Ctrl-C (or a signal from a wrapper such as timeout) must not cut the cleanup short
+  # and leave PostgreSQL running.
+  trap - EXIT
+  trap '' INT TERM
   echo; echo "stopping..."
   [[ -n $gateway_pid ]] && kill -TERM "$gateway_pid" 2>/dev/null || true
   [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null || true
