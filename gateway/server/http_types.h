@@ -9,6 +9,8 @@
 
 #include <boost/beast/http.hpp>
 
+#include "absl/strings/string_view.h"
+
 namespace pi::gateway::server {
 
 namespace http = boost::beast::http;
@@ -23,6 +25,13 @@ struct Exchange {
   std::string query;                          // after '?', undecoded
   std::map<std::string, std::string> params;  // path parameters, e.g. {"id": "PI..."}
 };
+
+// The value of request header `name` (case-insensitive), or "" when absent.
+inline std::string Header(const Exchange& exchange, absl::string_view name) {
+  auto it = exchange.request.find(boost::beast::string_view(name.data(), name.size()));
+  if (it == exchange.request.end()) return "";
+  return std::string(it->value().data(), it->value().size());
+}
 
 // Sends the response of one exchange. Callable once, from any thread.
 using Responder = std::function<void(Response)>;

@@ -25,11 +25,7 @@ namespace http = server::http;
 constexpr size_t kMaxIdLength = 64;
 constexpr int kDefaultListLimit = 20;
 
-std::string Header(const Exchange& exchange, absl::string_view name) {
-  auto it = exchange.request.find(boost::beast::string_view(name.data(), name.size()));
-  if (it == exchange.request.end()) return "";
-  return std::string(it->value().data(), it->value().size());
-}
+using server::Header;
 
 // Accept allows JSON when absent, a wildcard, or any +json/json media type.
 bool AcceptsJson(const Exchange& exchange) {

@@ -34,11 +34,7 @@ constexpr char kJwtRequired[] =
     "Creating a payment instrument needs a customer JWT (Authorization: Bearer <JWT>); this "
     "server cannot create a customer from a publishable key.";
 
-std::string Header(const Exchange& exchange, absl::string_view name) {
-  auto it = exchange.request.find(boost::beast::string_view(name.data(), name.size()));
-  if (it == exchange.request.end()) return "";
-  return std::string(it->value().data(), it->value().size());
-}
+using server::Header;
 
 std::optional<std::string> DecodeId(absl::string_view raw) {
   absl::StatusOr<std::string> id = core::DecodePathSegment(raw);

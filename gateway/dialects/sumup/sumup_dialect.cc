@@ -26,11 +26,7 @@ constexpr int kListPageSize = 100;
 // holds few active cards (the per-identity limit defaults to 10).
 constexpr int kMaxListPages = 5;
 
-std::string Header(const Exchange& exchange, absl::string_view name) {
-  auto it = exchange.request.find(boost::beast::string_view(name.data(), name.size()));
-  if (it == exchange.request.end()) return "";
-  return std::string(it->value().data(), it->value().size());
-}
+using server::Header;
 
 // Path segments arrive percent-encoded (an SDK sends "a%40b" for the customer "a@b"). nullopt for
 // a malformed escape or a decoded id longer than any id pi-server issues or accepts.
