@@ -27,9 +27,16 @@ void InstrumentClient::Call(Method method, const CallMetadata& metadata, Request
   if (!metadata.request_id.empty()) state->context.AddMetadata("x-request-id", metadata.request_id);
   state->context.set_deadline(std::chrono::system_clock::now() +
                               absl::ToChronoMilliseconds(deadline_));
-  (stub_->async()->*method)(&state->context, &state->request, &state->response,
-                            [state, done = std::move(done)](grpc::Status status) {
-                              done(status, std::move(state->response));
+  CallState* call = state.get();
+  (stub_->async()->*method)(&call->context, &call->request, &call->response,
+                            [state = std::move(state), done = std::move(done)](
+                                grpc::Status status) mutable {
+                              // The call is complete: free its context here, before the
+                              // answer goes out, so nothing of the call outlives the moment
+                              // the caller may shut down (a test, or the process at exit).
+                              Response response = std::move(state->response);
+                              state.reset();
+                              done(status, std::move(response));
                             });
 }
 
