@@ -88,12 +88,8 @@ class FinixHandlers {
 
   void Create(const Exchange& exchange, server::Responder respond) const {
     if (auto refusal = Refusal(exchange, /*reads_body=*/true)) return respond(*std::move(refusal));
-    absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
-    if (!body.ok()) {
-      return respond(FinixErrorResponse(
-          status::bad_request, {{"BAD_REQUEST", std::string(body.status().message()), ""}},
-          exchange, options_));
-    }
+    std::optional<nlohmann::json> body = BodyOrRefuse(exchange, respond);
+    if (!body) return;
     std::vector<core::ShapeError> shape_errors;
     v1::CreatePaymentInstrumentRequest request = ParseCreatePaymentInstrument(*body, shape_errors);
     if (!shape_errors.empty()) return respond(RenderShapeErrors(shape_errors, exchange, options_));
@@ -129,12 +125,8 @@ class FinixHandlers {
   void Update(const Exchange& exchange, server::Responder respond) const {
     if (auto refusal = Refusal(exchange, /*reads_body=*/true)) return respond(*std::move(refusal));
     const std::string& id = exchange.params.at("id");
-    absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
-    if (!body.ok()) {
-      return respond(FinixErrorResponse(
-          status::bad_request, {{"BAD_REQUEST", std::string(body.status().message()), ""}},
-          exchange, options_));
-    }
+    std::optional<nlohmann::json> body = BodyOrRefuse(exchange, respond);
+    if (!body) return;
     std::vector<core::ShapeError> shape_errors;
     v1::UpdatePaymentInstrumentRequest request = ParseUpdatePaymentInstrument(*body, shape_errors);
     if (!shape_errors.empty()) return respond(RenderShapeErrors(shape_errors, exchange, options_));
@@ -158,12 +150,8 @@ class FinixHandlers {
 
   void CreateIdentity(const Exchange& exchange, server::Responder respond) const {
     if (auto refusal = Refusal(exchange, /*reads_body=*/true)) return respond(*std::move(refusal));
-    absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
-    if (!body.ok()) {
-      return respond(FinixErrorResponse(
-          status::bad_request, {{"BAD_REQUEST", std::string(body.status().message()), ""}},
-          exchange, options_));
-    }
+    std::optional<nlohmann::json> body = BodyOrRefuse(exchange, respond);
+    if (!body) return;
     std::vector<core::ShapeError> shape_errors;
     v1::CreateIdentityRequest request = ParseCreateIdentity(*body, shape_errors);
     if (!shape_errors.empty()) return respond(RenderShapeErrors(shape_errors, exchange, options_));
@@ -181,12 +169,8 @@ class FinixHandlers {
   // POST /tokens: the hosted-fields tokenization endpoint (publishable keys may call it).
   void CreateToken(const Exchange& exchange, server::Responder respond) const {
     if (auto refusal = Refusal(exchange, /*reads_body=*/true)) return respond(*std::move(refusal));
-    absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
-    if (!body.ok()) {
-      return respond(FinixErrorResponse(
-          status::bad_request, {{"BAD_REQUEST", std::string(body.status().message()), ""}},
-          exchange, options_));
-    }
+    std::optional<nlohmann::json> body = BodyOrRefuse(exchange, respond);
+    if (!body) return;
     std::vector<core::ShapeError> shape_errors;
     v1::CreateTokenRequest request = ParseCreateToken(*body, shape_errors);
     if (!shape_errors.empty()) return respond(RenderShapeErrors(shape_errors, exchange, options_));
@@ -296,6 +280,17 @@ class FinixHandlers {
     return {{"_embedded", {{"payment_instruments", std::move(items)}}},
             {"_links", std::move(links)},
             {"page", std::move(page_info)}};
+  }
+
+  // The request's JSON object body, or nullopt after answering 400 in Finix's envelope.
+  std::optional<nlohmann::json> BodyOrRefuse(const Exchange& exchange,
+                                             const server::Responder& respond) const {
+    absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
+    if (body.ok()) return *std::move(body);
+    respond(FinixErrorResponse(status::bad_request,
+                               {{"BAD_REQUEST", std::string(body.status().message()), ""}},
+                               exchange, options_));
+    return std::nullopt;
   }
 
   // The checks every request passes before its body is read: Accept (406), a supported
