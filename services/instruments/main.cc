@@ -4,6 +4,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <iostream>
@@ -135,7 +136,9 @@ int Serve(const std::vector<std::string>& args) {
   for (auto& s : storage::PgIdempotencyKeyStore::Statements()) statements.push_back(s);
   storage::PgWorkerPool pool({config->database_url, config->db_workers,
                               static_cast<size_t>(config->db_queue), std::move(statements)});
-  storage::PgInstrumentRepository instrument_repository(pool);
+  storage::PgInstrumentRepository instrument_repository(
+      pool, {.max_batch = config->create_batch_size,
+             .max_in_flight = std::min(config->create_batches, config->db_workers)});
   storage::PgCredentialRepository credential_repository(pool);
   storage::PgDataKeyRepository data_key_repository(pool);
   storage::PgIdentityRepository identity_repository(pool);

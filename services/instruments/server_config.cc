@@ -14,7 +14,7 @@ const std::vector<std::string>& ServerConfig::SettingNames() {
         "database_url",    "key_file",    "grpc_address",    "port_file",
         "db_workers",      "db_queue",    "health_interval", "drain_delay",
         "shutdown_grace",  "bin_table",   "health_address",  "health_port_file",
-        "token_ttl",       "sweep_interval"};
+        "token_ttl",       "sweep_interval",  "create_batch_size", "create_batches"};
     for (std::string& tls : common::TlsFiles::SettingNames("tls_")) names.push_back(tls);
     return names;
   }();
@@ -38,6 +38,8 @@ absl::StatusOr<ServerConfig> ServerConfig::FromSettings(const Settings& s) {
   config.bin_table = s.Get("bin_table", PI_DEFAULT_BIN_TABLE);
   s.GetInt("db_workers", 1, 256, config.db_workers, problems);
   s.GetInt("db_queue", 1, 1000000, config.db_queue, problems);
+  s.GetInt("create_batch_size", 1, 64, config.create_batch_size, problems);
+  s.GetInt("create_batches", 1, 255, config.create_batches, problems);
   s.GetDuration("health_interval", config.health_interval, problems);
   s.GetDuration("drain_delay", config.drain_delay, problems);
   s.GetDuration("shutdown_grace", config.shutdown_grace, problems);

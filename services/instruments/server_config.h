@@ -28,6 +28,10 @@ struct ServerConfig {
   std::string bin_table;                    // BIN CSV (domain/bin_table.h); default: sandbox table
   int db_workers = 4;                       // 1..256 connections
   int db_queue = 4096;                      // jobs waiting for a connection before refusing
+  // Group commit: creates per transaction (1..64) and transactions writing creates at once
+  // (at most db_workers are used).
+  int create_batch_size = 32;
+  int create_batches = 2;
   absl::Duration health_interval = absl::Seconds(1);
   absl::Duration drain_delay = absl::ZeroDuration();    // NOT_SERVING before closing listeners
   absl::Duration shutdown_grace = absl::Seconds(10);    // in-flight RPCs get this long

@@ -15,45 +15,13 @@ namespace {
 
 using domain::Instrument;
 
-constexpr char kInsert[] = "instrument_insert";
 constexpr char kFind[] = "instrument_find";
-constexpr char kLockActiveKey[] = "instrument_lock_active_key";
 constexpr char kList[] = "instrument_list";
 constexpr char kFindForUpdate[] = "instrument_find_for_update";
 constexpr char kUpdate[] = "instrument_update";
 constexpr char kLockOwner[] = "instrument_lock_owner";
 constexpr char kCountEnabled[] = "instrument_count_enabled";
 constexpr char kFindSealed[] = "instrument_find_sealed";
-constexpr char kRecordKey[] = "instrument_record_idempotency_key";
-constexpr char kConsumeToken[] = "instrument_consume_token";
-constexpr char kTokenState[] = "instrument_token_state";
-
-// Records the key unless the application holds it already. A concurrent insert of the same key
-// makes this wait for that transaction: if it commits, no row comes back (the key is in use); if
-// it rolls back, this insert proceeds. An expired key that the sweeper has not deleted yet is
-// taken over.
-constexpr char kRecordKeySql[] =
-    "INSERT INTO idempotency_keys (application_id, key, operation, request_sha256, resource_id, "
-    " expires_at) VALUES ($1, $2, $3, $4, $5, "
-    " 'epoch'::timestamptz + $6::bigint * interval '1 microsecond') "
-    "ON CONFLICT (application_id, key) DO UPDATE SET operation = EXCLUDED.operation, "
-    " request_sha256 = EXCLUDED.request_sha256, resource_id = EXCLUDED.resource_id, "
-    " created_at = now(), expires_at = EXCLUDED.expires_at "
-    " WHERE idempotency_keys.expires_at <= now() "
-    "RETURNING 1";
-
-// Uses the token if it is still unused and unexpired at $3 (the instrument's create time), and
-// deletes its payload (security code included) in the same statement. Concurrent consumers queue
-// on the row lock; the first commits, the rest see used_at set and get no row.
-constexpr char kConsumeTokenSql[] =
-    "UPDATE tokens SET used_at = now(), used_by_instrument = $4, payload_ciphertext = NULL "
-    "WHERE application_id = $1 AND id = $2 AND used_at IS NULL AND payload_ciphertext IS NOT NULL "
-    " AND expires_at > 'epoch'::timestamptz + $3::bigint * interval '1 microsecond' "
-    "RETURNING 1";
-
-// Why a token could not be consumed.
-constexpr char kTokenStateSql[] =
-    "SELECT used_at IS NOT NULL FROM tokens WHERE application_id = $1 AND id = $2";
 
 // The owner's row, locked so that creates for one owner take turns at the count below, and the
 // application's limit. No row: the identity does not exist in this application.
@@ -65,31 +33,6 @@ constexpr char kLockOwnerSql[] =
 constexpr char kCountEnabledSql[] =
     "SELECT count(*) FROM payment_instruments "
     "WHERE application_id = $1 AND identity_id = $2 AND enabled";
-
-// A row may only be written under the application's active data key. FOR SHARE makes a rotation
-// (which updates that key row) wait for this insert to commit, and makes an insert that started
-// after the rotation see the key demoted: no row can land under a key that re-encryption has
-// already passed over.
-constexpr char kLockActiveKeySql[] =
-    "SELECT 1 FROM data_keys WHERE application_id = $1 AND version = $2 AND state = 'active' "
-    "FOR SHARE";
-
-// Timestamps cross the boundary as integer microseconds since the epoch: exact both ways.
-constexpr char kInsertSql[] =
-    "INSERT INTO payment_instruments (application_id, id, identity_id, type, enabled, "
-    " holder_name, tags, address, currency, secret_ciphertext, created_at, updated_at, "
-    " card_bin, card_last_four, card_brand, card_exp_month, card_exp_year, card_type, "
-    " card_issuer_country, card_issuer_name, card_security_code_check, card_address_check, "
-    " card_account_updater_enabled, card_network_token_enabled, "
-    " bank_masked_account_number, bank_last_four, bank_routing_number, bank_institution_number, "
-    " bank_transit_number, bank_account_type, bank_country, bank_validation_check, "
-    " wallet_third_party, wallet_merchant_identity, secret_key_version, fingerprint, "
-    " created_via) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, "
-    " 'epoch'::timestamptz + $11::bigint * interval '1 microsecond', "
-    " 'epoch'::timestamptz + $12::bigint * interval '1 microsecond', "
-    " $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
-    " $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37)";
 
 // The columns InstrumentFromRow reads, shared by every SELECT.
 #define PI_INSTRUMENT_COLUMNS                                                                    \
@@ -230,147 +173,21 @@ Instrument InstrumentFromRow(const std::string& application_id, const pqxx::row&
   return out;
 }
 
-// Optional column values of each variant: all null when the instrument has another variant.
-struct CardColumns {
-  Text bin, last_four, brand;
-  std::optional<int> month, year;
-  Text type, issuer_country, issuer_name, security_code_check, address_check;
-  std::optional<bool> account_updater, network_token;
-};
-struct BankColumns {
-  Text masked, last_four, routing, institution, transit, type, country, validation;
-};
-struct WalletColumns {
-  Text third_party, merchant_identity;
-};
-
-CardColumns ToColumns(const std::optional<domain::MaskedCard>& c) {
-  if (!c) return {};
-  return {c->bin,
-          c->last_four,
-          std::string(domain::CardBrandName(c->brand)),
-          c->expiration_month,
-          c->expiration_year,
-          std::string(domain::CardTypeName(c->card_type)),
-          c->issuer_country,
-          c->issuer_name,
-          std::string(domain::SecurityCodeCheckName(c->security_code_check)),
-          std::string(domain::AddressCheckName(c->address_check)),
-          c->account_updater_enabled,
-          c->network_token_enabled};
-}
-
-BankColumns ToColumns(const std::optional<domain::MaskedBankAccount>& b) {
-  if (!b) return {};
-  return {b->masked_account_number,
-          b->last_four,
-          b->routing_number,
-          b->institution_number,
-          b->transit_number,
-          std::string(domain::BankAccountTypeName(b->account_type)),
-          b->country,
-          std::string(domain::BankValidationCheckName(b->validation_check))};
-}
-
-WalletColumns ToColumns(const std::optional<domain::WalletDetails>& w) {
-  if (!w) return {};
-  return {w->third_party, w->merchant_identity};
-}
-
-absl::Status RecordIdempotencyKey(pqxx::work& txn, const domain::InstrumentRecord& record) {
-  if (!record.idempotency || record.idempotency->key.empty()) return absl::OkStatus();
-  const domain::IdempotencyRecord& key = *record.idempotency;
-  const Instrument& i = record.instrument;
-  if (txn.exec_prepared(kRecordKey, i.application_id, key.key, key.operation,
-                        pqxx::binarystring(key.request_hash), i.id,
-                        static_cast<long long>(absl::ToUnixMicros(key.expire_time)))
-          .empty()) {
-    return common::MakeError(absl::StatusCode::kAborted, "IDEMPOTENCY_KEY_IN_USE",
-                             "another request with this idempotency key committed first");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ConsumeToken(pqxx::work& txn, const domain::InstrumentRecord& record) {
-  if (record.consume_token_id.empty()) return absl::OkStatus();
-  const Instrument& i = record.instrument;
-  if (!txn.exec_prepared(kConsumeToken, i.application_id, record.consume_token_id,
-                         static_cast<long long>(absl::ToUnixMicros(i.create_time)), i.id)
-           .empty()) {
-    return absl::OkStatus();
-  }
-  pqxx::result state = txn.exec_prepared(kTokenState, i.application_id, record.consume_token_id);
-  if (state.empty()) {
-    return common::MakeError(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND", "token not found");
-  }
-  bool used = state[0][0].as<bool>();
-  return common::MakeError(absl::StatusCode::kFailedPrecondition,
-                           used ? "TOKEN_ALREADY_USED" : "TOKEN_EXPIRED",
-                           used ? "the token was already used" : "the token expired");
-}
-
 }  // namespace
 
 std::vector<PreparedStatement> PgInstrumentRepository::Statements() {
-  return {{kInsert, kInsertSql},
+  return {PgCreateBatcher::Statement(),
           {kFind, kFindSql},
-          {kLockActiveKey, kLockActiveKeySql},
           {kList, kListSql},
           {kFindForUpdate, kFindForUpdateSql},
           {kUpdate, kUpdateSql},
           {kLockOwner, kLockOwnerSql},
           {kCountEnabled, kCountEnabledSql},
-          {kFindSealed, kFindSealedSql},
-          {kRecordKey, kRecordKeySql},
-          {kConsumeToken, kConsumeTokenSql},
-          {kTokenState, kTokenStateSql}};
+          {kFindSealed, kFindSealedSql}};
 }
 
 void PgInstrumentRepository::Insert(domain::InstrumentRecord record, InsertDone done) {
-  pool_.Submit([record = std::move(record),
-                done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
-    if (!session.ok()) return std::move(done)(session.status());
-    absl::Status status = RunPg(**session, [&](pqxx::connection& c) -> absl::Status {
-      const Instrument& i = record.instrument;
-      CardColumns card = ToColumns(i.card);
-      BankColumns bank = ToColumns(i.bank_account);
-      WalletColumns wallet = ToColumns(i.wallet);
-      pqxx::work txn(c);
-      if (txn.exec_prepared(kLockActiveKey, i.application_id, record.secret_key_version)
-              .empty()) {
-        return common::MakeError(absl::StatusCode::kAborted, "DATA_KEY_ROTATED",
-                                 "the data key rotated; seal again");
-      }
-      if (absl::Status s = RecordIdempotencyKey(txn, record); !s.ok()) return s;
-      if (absl::Status s = ConsumeToken(txn, record); !s.ok()) return s;
-      if (absl::Status s = CheckOwnerLimit(txn, i.application_id, i.identity_id); !s.ok()) {
-        return s;
-      }
-      txn.exec_prepared(
-          kInsert, i.application_id, i.id, i.identity_id,
-          std::string(domain::InstrumentTypeName(i.type)), i.enabled, i.holder_name,
-          TagsToJson(i.tags), AddressToJson(i.address), i.currency,
-          pqxx::binarystring(record.secret_ciphertext),
-          static_cast<long long>(absl::ToUnixMicros(i.create_time)),
-          static_cast<long long>(absl::ToUnixMicros(i.update_time)), card.bin, card.last_four,
-          card.brand, card.month, card.year, card.type, card.issuer_country, card.issuer_name,
-          card.security_code_check, card.address_check, card.account_updater,
-          card.network_token, bank.masked, bank.last_four, bank.routing, bank.institution,
-          bank.transit, bank.type, bank.country, bank.validation, wallet.third_party,
-          wallet.merchant_identity, record.secret_key_version, i.fingerprint,
-          std::string(i.created_from_token ? "TOKENIZATION" : "API"));
-      InsertAuditEvent(txn, record.audit);
-      if (!record.consume_token_id.empty()) {
-        domain::AuditEvent used = record.audit;
-        used.action = "token.use";
-        used.resource_id = record.consume_token_id;
-        InsertAuditEvent(txn, used);
-      }
-      txn.commit();
-      return absl::OkStatus();
-    });
-    std::move(done)(std::move(status));
-  });
+  creates_.Add(std::move(record), std::move(done));
 }
 
 void PgInstrumentRepository::Find(std::string application_id, std::string id, FindDone done) {

@@ -4,12 +4,16 @@
 
 namespace pi::instruments::storage {
 
-std::optional<std::string> AddressToJson(const std::optional<domain::Address>& a) {
-  if (!a) return std::nullopt;
+nlohmann::json AddressJson(const std::optional<domain::Address>& a) {
+  if (!a) return nullptr;
   return nlohmann::json{{"line1", a->line1},   {"line2", a->line2},
                         {"city", a->city},     {"region", a->region},
-                        {"postal_code", a->postal_code}, {"country", a->country}}
-      .dump();
+                        {"postal_code", a->postal_code}, {"country", a->country}};
+}
+
+std::optional<std::string> AddressToJson(const std::optional<domain::Address>& a) {
+  if (!a) return std::nullopt;
+  return AddressJson(a).dump();
 }
 
 domain::Address AddressFromJson(const std::string& text) {
@@ -18,8 +22,12 @@ domain::Address AddressFromJson(const std::string& text) {
           j.value("region", ""),      j.value("postal_code", ""), j.value("country", "")};
 }
 
+nlohmann::json TagsJson(const std::map<std::string, std::string>& tags) {
+  return nlohmann::json(tags);
+}
+
 std::string TagsToJson(const std::map<std::string, std::string>& tags) {
-  return nlohmann::json(tags).dump();
+  return TagsJson(tags).dump();
 }
 
 std::map<std::string, std::string> TagsFromJson(const std::string& text) {

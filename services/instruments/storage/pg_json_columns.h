@@ -7,14 +7,20 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "services/instruments/domain/instrument.h"
 
 namespace pi::instruments::storage {
 
-// nullopt (SQL NULL) for no address.
+// JSON null (SQL NULL) for no address.
+nlohmann::json AddressJson(const std::optional<domain::Address>& address);
+// The text of AddressJson(); nullopt (SQL NULL) for no address.
 std::optional<std::string> AddressToJson(const std::optional<domain::Address>& address);
 domain::Address AddressFromJson(const std::string& text);
 
+nlohmann::json TagsJson(const std::map<std::string, std::string>& tags);
+// The text of TagsJson().
 std::string TagsToJson(const std::map<std::string, std::string>& tags);
 std::map<std::string, std::string> TagsFromJson(const std::string& text);
 
