@@ -29,7 +29,7 @@ void PgCredentialRepository::FindCredential(std::string id, FindDone done) {
     }
     std::optional<domain::StoredCredential> found;
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);  // one statement: no BEGIN/COMMIT round trips
       pqxx::result rows = txn.exec_prepared(kFind, id);
       if (rows.empty()) return absl::OkStatus();
       const pqxx::row& row = rows[0];

@@ -102,7 +102,7 @@ void PgIdentityRepository::FindOne(const char* statement, std::string applicatio
     if (!session.ok()) return std::move(done)(session.status());
     std::optional<domain::Identity> found;
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);  // one statement: no BEGIN/COMMIT round trips
       pqxx::result rows = txn.exec_prepared(statement, application_id, key);
       if (!rows.empty()) found = IdentityFromRow(application_id, rows[0]);
       return absl::OkStatus();

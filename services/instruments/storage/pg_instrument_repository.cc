@@ -196,7 +196,7 @@ void PgInstrumentRepository::Find(std::string application_id, std::string id, Fi
     if (!session.ok()) return std::move(done)(session.status());
     std::optional<Instrument> found;
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);  // one statement: no BEGIN/COMMIT round trips
       pqxx::result rows = txn.exec_prepared(kFind, application_id, id);
       if (!rows.empty()) found = InstrumentFromRow(application_id, rows[0]);
       return absl::OkStatus();
@@ -262,7 +262,7 @@ void PgInstrumentRepository::FindSealed(std::string application_id, std::string 
     if (!session.ok()) return std::move(done)(session.status());
     std::optional<domain::InstrumentRecord> found;
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);  // one statement: no BEGIN/COMMIT round trips
       pqxx::result rows = txn.exec_prepared(kFindSealed, application_id, id);
       if (rows.empty()) return absl::OkStatus();
       domain::InstrumentRecord record;
@@ -289,7 +289,7 @@ void PgInstrumentRepository::List(std::string application_id, domain::Instrument
     };
     domain::InstrumentPage page;
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);  // one statement: no BEGIN/COMMIT round trips
       std::optional<absl::Time> after_time;
       std::string after_id;
       if (query.after) {

@@ -97,7 +97,7 @@ void PgTokenRepository::Find(std::string application_id, std::string id, FindDon
     if (!session.ok()) return std::move(done)(session.status());
     std::optional<domain::TokenRecord> found;
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);  // one statement: no BEGIN/COMMIT round trips
       pqxx::result rows = txn.exec_prepared(kFind, application_id, id);
       if (rows.empty()) return absl::OkStatus();
       const pqxx::row& row = rows[0];
@@ -152,7 +152,7 @@ void PgIdempotencyKeyStore::Find(std::string application_id, std::string key, Fi
     if (!session.ok()) return std::move(done)(session.status());
     std::optional<domain::StoredIdempotencyKey> found;
     absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
-      pqxx::read_transaction txn(c);
+      pqxx::nontransaction txn(c);  // one statement: no BEGIN/COMMIT round trips
       pqxx::result rows = txn.exec_prepared(kFindKey, application_id, key);
       if (!rows.empty()) {
         found = domain::StoredIdempotencyKey{rows[0][0].as<std::string>(),
