@@ -52,6 +52,18 @@ void InstrumentClient::CreatePaymentInstrument(const CallMetadata& metadata,
       metadata, std::move(request), std::move(done));
 }
 
+void InstrumentClient::CreateCustomerPaymentInstrument(
+    const CallMetadata& metadata, v1::CreateCustomerPaymentInstrumentRequest request,
+    Done<v1::CustomerPaymentInstrument> done) {
+  using Method = void (v1::PaymentInstrumentService::Stub::async_interface::*)(
+      grpc::ClientContext*, const v1::CreateCustomerPaymentInstrumentRequest*,
+      v1::CustomerPaymentInstrument*, std::function<void(grpc::Status)>);
+  Call<v1::CreateCustomerPaymentInstrumentRequest, v1::CustomerPaymentInstrument>(
+      static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::
+                              CreateCustomerPaymentInstrument),
+      metadata, std::move(request), std::move(done));
+}
+
 void InstrumentClient::GetPaymentInstrument(const CallMetadata& metadata,
                                             v1::GetPaymentInstrumentRequest request,
                                             Done<v1::PaymentInstrument> done) {

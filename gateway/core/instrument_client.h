@@ -32,6 +32,9 @@ class InstrumentClient {
   void CreatePaymentInstrument(const CallMetadata& metadata,
                                v1::CreatePaymentInstrumentRequest request,
                                Done<v1::PaymentInstrument> done);
+  void CreateCustomerPaymentInstrument(const CallMetadata& metadata,
+                                       v1::CreateCustomerPaymentInstrumentRequest request,
+                                       Done<v1::CustomerPaymentInstrument> done);
   void GetPaymentInstrument(const CallMetadata& metadata, v1::GetPaymentInstrumentRequest request,
                             Done<v1::PaymentInstrument> done);
   void UpdatePaymentInstrument(const CallMetadata& metadata,

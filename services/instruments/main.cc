@@ -177,8 +177,18 @@ int Serve(const std::vector<std::string>& args) {
   });
   domain::Authenticator authenticator(credential_repository, hasher, customer_tokens, audit_log,
                                       clock);
+  crypto::CustomerJwtIssuer customer_token_issuer(customer_tokens);
+  domain::CustomerSignup signup({credential_repository, identity_repository,
+                                 customer_token_issuer, audit_log, ids,
+                                 [&tokens](const domain::Caller& caller,
+                                           domain::TokenAssociation association,
+                                           domain::InstrumentService::Done done) {
+                                   tokens.Associate(caller, std::move(association),
+                                                    std::move(done));
+                                 },
+                                 clock});
   api::PaymentInstrumentHandler handler(authenticator, instruments, tokens, idempotency,
-                                        identities, audit_log);
+                                        identities, signup, audit_log);
   api::HealthHandler health;
   storage::PgHealthProbe probe(config->database_url, config->health_interval,
                                [&health](bool reachable) {

@@ -30,9 +30,9 @@ constexpr int kDefaultLimit = 100;
 constexpr int kMaxLimit = 1000;
 constexpr int kMaxListed = 2000;
 
-constexpr char kJwtRequired[] =
-    "Creating a payment instrument needs a customer JWT (Authorization: Bearer <JWT>); this "
-    "server cannot create a customer from a publishable key.";
+constexpr char kNoCustomerJwtCredential[] =
+    "This organization cannot sign customer JWTs yet (it has no customer-JWT credential), so a "
+    "publishable key cannot create a customer; send a customer JWT (Authorization: Bearer <JWT>).";
 
 using server::Header;
 
@@ -99,27 +99,26 @@ class RebillyHandlers {
     std::optional<nlohmann::json> body = ReadBody(*call, exchange);
     if (!body) return;
     std::vector<core::ShapeError> errors;
-    v1::CreatePaymentInstrumentRequest request = ParseCreatePaymentInstrument(*body, errors);
+    v1::CreateCustomerPaymentInstrumentRequest request =
+        ParseCreatePaymentInstrument(*body, errors);
     if (!errors.empty()) return call->respond(RenderInvalidFields(errors, call->version));
-    client_.CreatePaymentInstrument(
+    client_.CreateCustomerPaymentInstrument(
         call->metadata, std::move(request),
-        [call](const grpc::Status& s, v1::PaymentInstrument&& created) {
+        [call](const grpc::Status& s, v1::CustomerPaymentInstrument&& created) {
           if (!s.ok()) {
             core::RpcError error = core::DecodeRpcError(s);
-            // Only a customer JWT names the owner (its subject); any other caller either may
-            // not create instruments or is asked for an identity Rebilly's body cannot carry.
-            if (error.code == grpc::StatusCode::PERMISSION_DENIED ||
-                std::any_of(error.violations.begin(), error.violations.end(),
-                            [](const core::FieldViolation& v) {
-                              return v.field == "payment_instrument.identity";
-                            })) {
-              return call->respond(RenderProblem(status::forbidden, kJwtRequired, call->version));
+            if (error.reason == "CUSTOMER_JWT_NOT_CONFIGURED") {
+              return call->respond(
+                  RenderProblem(status::forbidden, kNoCustomerJwtCredential, call->version));
             }
             return call->respond(RenderRpcError(error, call->version));
           }
-          std::string href = call->Href(created.id());
+          const v1::PaymentInstrument& instrument = created.payment_instrument();
+          std::string href = call->Href(instrument.id());
           server::Response response = RebillyJsonResponse(
-              status::created, RenderPaymentInstrument(created, href, absl::Now(), true),
+              status::created,
+              RenderPaymentInstrument(instrument, href, absl::Now(), true,
+                                      created.customer_token()),
               call->version);
           response.set(http::field::location, href);
           call->respond(std::move(response));

@@ -14,9 +14,11 @@
 // The organizationId path part is accepted and echoed in links, never checked: pi-server's
 // credentials alone decide the application. Authorization is mapped by MapAuthorization (a
 // scheme-less publishable key becomes Bearer) and forwarded with `idempotency-key` and the
-// request id; pi-server authenticates and scopes a customer JWT to its own identity. Creating an
-// instrument with a publishable key (Rebilly would create a customer and answer a new JWT) is
-// refused with 403: pi-server cannot mint customer JWTs. Errors: rebilly_errors.h.
+// request id; pi-server authenticates and scopes a customer JWT to its own identity. The storefront
+// create calls CreateCustomerPaymentInstrument: with a customer JWT the instrument is the
+// customer's ("token": null); with a publishable key pi-server signs a new customer up and the
+// answer's "token" is that customer's new JWT (403 when the organization has no customer-JWT
+// credential to sign it with). Errors: rebilly_errors.h.
 #ifndef PI_GATEWAY_DIALECTS_REBILLY_REBILLY_DIALECT_H_
 #define PI_GATEWAY_DIALECTS_REBILLY_REBILLY_DIALECT_H_
 

@@ -111,10 +111,9 @@ v1::CreateTokenRequest ParseCreateToken(const nlohmann::json& json,
   return request;
 }
 
-v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
+v1::CreateCustomerPaymentInstrumentRequest ParseCreatePaymentInstrument(
     const nlohmann::json& json, std::vector<core::ShapeError>& errors) {
-  v1::CreatePaymentInstrumentRequest request;
-  request.mutable_payment_instrument()->set_type(v1::PAYMENT_CARD);
+  v1::CreateCustomerPaymentInstrumentRequest request;
   core::JsonReader body(json, "", errors);
   if (auto token = body.String("token", /*required=*/true)) {
     if (token->empty()) {
@@ -124,7 +123,7 @@ v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
     }
   }
   bool present = false;
-  ReadCustomFields(body, request.mutable_payment_instrument()->mutable_tags(), &present);
+  ReadCustomFields(body, request.mutable_tags(), &present);
   return request;
 }
 

@@ -36,9 +36,9 @@ std::string MapAuthorization(absl::string_view authorization, absl::string_view 
 v1::CreateTokenRequest ParseCreateToken(const nlohmann::json& body,
                                         std::vector<core::ShapeError>& errors);
 
-// `POST /storefront/.../payment-instruments`: {token (required), customFields}. The identity is
-// left empty: pi-server uses the customer JWT's subject.
-v1::CreatePaymentInstrumentRequest ParseCreatePaymentInstrument(
+// `POST /storefront/.../payment-instruments`: {token (required), customFields}. No identity:
+// pi-server uses the customer JWT's subject, or signs a publishable key's caller up.
+v1::CreateCustomerPaymentInstrumentRequest ParseCreatePaymentInstrument(
     const nlohmann::json& body, std::vector<core::ShapeError>& errors);
 
 // `PATCH /storefront/.../payment-instruments/{id}`: billingAddress (replaces the address and the

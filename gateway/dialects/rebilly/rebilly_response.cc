@@ -77,7 +77,8 @@ std::string RebillyBrand(v1::CardBrand brand) {
 }
 
 Json RenderPaymentInstrument(const v1::PaymentInstrument& instrument, const std::string& self_href,
-                             absl::Time now, bool include_token) {
+                             absl::Time now, bool include_token,
+                             const std::string& customer_token) {
   const v1::Card& card = instrument.card();
   std::string status = !instrument.enabled() ? "deactivated"
                        : Expired(card, now)  ? "expired"
@@ -107,7 +108,7 @@ Json RenderPaymentInstrument(const v1::PaymentInstrument& instrument, const std:
                                                              : instrument.create_time())},
       {"customFields", std::move(custom_fields)},
   };
-  if (include_token) out["token"] = nullptr;
+  if (include_token) out["token"] = OrNull(customer_token);
   out["_links"] = SelfLinks(self_href);
   return out;
 }

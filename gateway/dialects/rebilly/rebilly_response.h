@@ -30,11 +30,13 @@ namespace v1 = ::payments::instruments::v1;
 // Rebilly's brand name, or "" when Rebilly's enumeration has none.
 std::string RebillyBrand(v1::CardBrand brand);
 
-// A payment card instrument. `self_href` is its absolute URL. `include_token` adds "token":
-// null (the storefront create answer: the customer is already authenticated).
+// A payment card instrument. `self_href` is its absolute URL. `include_token` adds "token" (the
+// storefront create answer): `customer_token`, the new customer JWT of a sign-up, or null when
+// the customer was already authenticated.
 nlohmann::ordered_json RenderPaymentInstrument(const v1::PaymentInstrument& instrument,
                                                const std::string& self_href, absl::Time now,
-                                               bool include_token = false);
+                                               bool include_token = false,
+                                               const std::string& customer_token = "");
 
 // A FramePay token, just created.
 nlohmann::ordered_json RenderToken(const v1::Token& token, const std::string& self_href);

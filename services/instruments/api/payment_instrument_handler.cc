@@ -180,6 +180,39 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateToken(
       });
 }
 
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateCustomerPaymentInstrument(
+    grpc::CallbackServerContext* context,
+    const v1::CreateCustomerPaymentInstrumentRequest* request,
+    v1::CustomerPaymentInstrument* response) {
+  return Authenticated(
+      context, "CreateCustomerPaymentInstrument",
+      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+        domain::TokenAssociation association;
+        association.token_id = request->token();
+        association.tags = {request->tags().begin(), request->tags().end()};
+        if (caller.role == domain::Role::kCustomer) {
+          if (!Authorized(rpc, caller, domain::Operation::kCreateFromToken)) return;
+          return tokens_.Associate(
+              caller, std::move(association),
+              [rpc, response](absl::StatusOr<domain::Instrument> created) {
+                if (created.ok()) ToProto(*created, response->mutable_payment_instrument());
+                rpc->Finish(created.status());
+              });
+        }
+        if (!Authorized(rpc, caller, domain::Operation::kSignUpCustomer)) return;
+        signup_.SignUp(caller, std::move(association),
+                       [rpc, response](absl::StatusOr<domain::SignedUpCustomer> signed_up) {
+                         if (signed_up.ok()) {
+                           ToProto(signed_up->instrument, response->mutable_payment_instrument());
+                           response->set_customer_token(signed_up->customer_token);
+                           *response->mutable_customer_token_expire_time() =
+                               ToTimestamp(signed_up->customer_token_expire_time);
+                         }
+                         rpc->Finish(signed_up.status());
+                       });
+      });
+}
+
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateIdentity(
     grpc::CallbackServerContext* context, const v1::CreateIdentityRequest* request,
     v1::Identity* response) {

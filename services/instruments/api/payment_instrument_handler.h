@@ -11,6 +11,7 @@
 #include "services/instruments/domain/audit.h"
 #include "services/instruments/domain/authenticator.h"
 #include "services/instruments/domain/authorization.h"
+#include "services/instruments/domain/customer_signup.h"
 #include "services/instruments/domain/idempotency_guard.h"
 #include "services/instruments/domain/identity_service.h"
 #include "services/instruments/domain/instrument_service.h"
@@ -28,12 +29,14 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   PaymentInstrumentHandler(domain::Authenticator& authenticator,
                            domain::InstrumentService& instruments,
                            domain::TokenService& tokens, domain::IdempotencyGuard& idempotency,
-                           domain::IdentityService& identities, domain::AuditLog& audit)
+                           domain::IdentityService& identities, domain::CustomerSignup& signup,
+                           domain::AuditLog& audit)
       : authenticator_(authenticator),
         instruments_(instruments),
         tokens_(tokens),
         idempotency_(idempotency),
         identities_(identities),
+        signup_(signup),
         audit_(audit) {}
 
   grpc::ServerUnaryReactor* CreatePaymentInstrument(
@@ -51,6 +54,11 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   grpc::ServerUnaryReactor* CreateToken(grpc::CallbackServerContext* context,
                                         const v1::CreateTokenRequest* request,
                                         v1::Token* response) override;
+  // A customer JWT associates with its own identity; a publishable key signs up a customer.
+  grpc::ServerUnaryReactor* CreateCustomerPaymentInstrument(
+      grpc::CallbackServerContext* context,
+      const v1::CreateCustomerPaymentInstrumentRequest* request,
+      v1::CustomerPaymentInstrument* response) override;
   grpc::ServerUnaryReactor* CreateIdentity(grpc::CallbackServerContext* context,
                                            const v1::CreateIdentityRequest* request,
                                            v1::Identity* response) override;
@@ -78,6 +86,7 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   domain::TokenService& tokens_;
   domain::IdempotencyGuard& idempotency_;
   domain::IdentityService& identities_;
+  domain::CustomerSignup& signup_;
   domain::AuditLog& audit_;
 };
 

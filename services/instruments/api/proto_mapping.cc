@@ -140,11 +140,11 @@ common::Secret SecretOf(const std::string& value) {
   return common::Secret(value.data(), value.size());
 }
 
+}  // namespace
+
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
 }
-
-}  // namespace
 
 v1::CardBrand ToProto(domain::CardBrand brand) {
   switch (brand) {

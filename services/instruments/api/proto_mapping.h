@@ -35,6 +35,9 @@ domain::TokenPayload ToTokenPayload(const v1::CreateTokenRequest& request);
 domain::TokenAssociation ToTokenAssociation(const v1::CreatePaymentInstrumentRequest& request);
 void ToProto(const domain::Token& token, v1::Token* out);
 
+// Microsecond precision, like the database.
+google::protobuf::Timestamp ToTimestamp(absl::Time t);
+
 // The masked proto view of `instrument`.
 void ToProto(const domain::Instrument& instrument, v1::PaymentInstrument* out);
 

@@ -104,6 +104,13 @@ absl::StatusOr<std::string> CustomerJwtVerifier::VerifiedSubject(
   }
 }
 
+std::string CustomerJwtIssuer::Issue(absl::string_view application_id,
+                                     absl::string_view credential_id,
+                                     absl::string_view identity_id, absl::Time expires) const {
+  return SignCustomerJwt(verifier_.SigningKey(application_id, credential_id), credential_id,
+                         application_id, identity_id, expires);
+}
+
 std::string SignCustomerJwt(const common::Secret& key, absl::string_view key_id,
                             absl::string_view audience, absl::string_view subject,
                             absl::Time expires) {

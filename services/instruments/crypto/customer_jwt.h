@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "services/common/secret.h"
 #include "services/instruments/domain/authenticator.h"
+#include "services/instruments/domain/customer_signup.h"
 
 namespace pi::instruments::crypto {
 
@@ -38,6 +39,19 @@ class CustomerJwtVerifier : public domain::CustomerTokenVerifier {
 
  private:
   common::Secret root_key_;
+};
+
+// Signs customer JWTs for storefront sign-ups with the keys `verifier` checks them with.
+class CustomerJwtIssuer : public domain::CustomerTokenIssuer {
+ public:
+  // `verifier` must outlive the issuer.
+  explicit CustomerJwtIssuer(const CustomerJwtVerifier& verifier) : verifier_(verifier) {}
+
+  std::string Issue(absl::string_view application_id, absl::string_view credential_id,
+                    absl::string_view identity_id, absl::Time expires) const override;
+
+ private:
+  const CustomerJwtVerifier& verifier_;
 };
 
 // An HS256 token with header kid `key_id` and claims sub, aud, iat (now) and exp, signed with

@@ -24,6 +24,7 @@ constexpr Grant kGrants[] = {
     {Operation::kCreateIdentity, true, false, false, false, true, "identity.create"},
     {Operation::kGetIdentity, true, false, true, false, true, "identity.get"},
     {Operation::kReveal, false, false, false, true, false, "instrument.reveal"},
+    {Operation::kSignUpCustomer, false, true, false, false, false, "customer.signup"},
 };
 
 const Grant* GrantFor(Operation operation) {

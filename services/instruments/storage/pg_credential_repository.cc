@@ -14,13 +14,18 @@ constexpr char kFindSql[] =
     "SELECT id, application_id, kind, role, secret_sha256, revoked_at IS NOT NULL "
     "FROM credentials WHERE id = $1";
 
+constexpr char kFindSigning[] = "credential_find_jwt_signing";
+constexpr char kFindSigningSql[] =
+    "SELECT id FROM credentials WHERE application_id = $1 AND kind = 'jwt_hs256' "
+    " AND revoked_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1";
+
 }  // namespace
 
 std::vector<PreparedStatement> PgCredentialRepository::Statements() {
-  return {{kFind, kFindSql}};
+  return {{kFind, kFindSql}, {kFindSigning, kFindSigningSql}};
 }
 
-void PgCredentialRepository::FindCredential(std::string id, FindDone done) {
+void PgCredentialRepository::FindCredential(std::string id, CredentialStore::FindDone done) {
   pool_.Submit([id = std::move(id),
                 done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
     if (!session.ok()) {
@@ -55,6 +60,24 @@ void PgCredentialRepository::FindCredential(std::string id, FindDone done) {
     } else {
       std::move(done)(*std::move(found));
     }
+  });
+}
+
+void PgCredentialRepository::FindSigningCredential(std::string application_id,
+                                                   CustomerJwtCredentials::FindDone done) {
+  pool_.Submit([application_id = std::move(application_id),
+                done = std::move(done)](absl::StatusOr<PgSession*> session) mutable {
+    if (!session.ok()) return std::move(done)(session.status());
+    std::optional<std::string> found;
+    absl::Status status = RunPg(**session, [&](pqxx::connection& c) {
+      pqxx::nontransaction txn(c);  // one statement: no BEGIN/COMMIT round trips
+      pqxx::result rows = txn.exec_prepared(kFindSigning, application_id);
+      if (!rows.empty()) found = rows[0][0].as<std::string>();
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return std::move(done)(std::move(status));
+    if (!found) return std::move(done)(absl::NotFoundError("no customer-JWT credential"));
+    std::move(done)(*std::move(found));
   });
 }
 

@@ -1,4 +1,5 @@
-// PostgreSQL implementation of domain::CredentialStore (reads only; the admin store writes).
+// PostgreSQL implementation of domain::CredentialStore and domain::CustomerJwtCredentials (reads
+// only; the admin store writes).
 // Thread-safe.
 #ifndef PI_SERVICES_INSTRUMENTS_STORAGE_PG_CREDENTIAL_REPOSITORY_H_
 #define PI_SERVICES_INSTRUMENTS_STORAGE_PG_CREDENTIAL_REPOSITORY_H_
@@ -6,18 +7,22 @@
 #include <vector>
 
 #include "services/instruments/domain/authenticator.h"
+#include "services/instruments/domain/customer_signup.h"
 #include "services/instruments/storage/pg_worker_pool.h"
 
 namespace pi::instruments::storage {
 
-class PgCredentialRepository : public domain::CredentialStore {
+class PgCredentialRepository : public domain::CredentialStore,
+                               public domain::CustomerJwtCredentials {
  public:
   static std::vector<PreparedStatement> Statements();
 
   // `pool` must outlive the repository and prepare Statements().
   explicit PgCredentialRepository(PgWorkerPool& pool) : pool_(pool) {}
 
-  void FindCredential(std::string id, FindDone done) override;
+  void FindCredential(std::string id, CredentialStore::FindDone done) override;
+  void FindSigningCredential(std::string application_id,
+                             CustomerJwtCredentials::FindDone done) override;
 
  private:
   PgWorkerPool& pool_;

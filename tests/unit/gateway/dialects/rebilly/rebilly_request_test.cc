@@ -97,13 +97,11 @@ TEST(RebillyRequestTest, FramePayTokenNeedsPaymentInstrumentAndBillingAddress) {
 
 TEST(RebillyRequestTest, StorefrontCreateCarriesTokenAndCustomFieldsNotIdentity) {
   std::vector<core::ShapeError> errors;
-  v1::CreatePaymentInstrumentRequest request = ParseCreatePaymentInstrument(
+  v1::CreateCustomerPaymentInstrumentRequest request = ParseCreatePaymentInstrument(
       nlohmann::json::parse(R"({"token": "TKabc", "customFields": {"plan": "gold"}})"), errors);
   ASSERT_THAT(errors, IsEmpty());
   EXPECT_EQ(request.token(), "TKabc");
-  EXPECT_EQ(request.payment_instrument().identity(), "");
-  EXPECT_EQ(request.payment_instrument().type(), v1::PAYMENT_CARD);
-  EXPECT_EQ(request.payment_instrument().tags().at("plan"), "gold");
+  EXPECT_EQ(request.tags().at("plan"), "gold");
 }
 
 TEST(RebillyRequestTest, StorefrontCreateShapeErrors) {

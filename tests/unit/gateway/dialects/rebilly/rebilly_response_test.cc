@@ -97,6 +97,12 @@ TEST(RebillyResponseTest, InstrumentHasTheSeedsFieldsInOrder) {
   EXPECT_TRUE(address["phoneNumbers"].is_array());
 }
 
+TEST(RebillyResponseTest, ASignUpAnswersTheNewCustomerJwtAsToken) {
+  nlohmann::ordered_json out =
+      RenderPaymentInstrument(Instrument(), "h", kNow, true, "eyJhbGciOi.payload.sig");
+  EXPECT_EQ(out["token"], "eyJhbGciOi.payload.sig");
+}
+
 TEST(RebillyResponseTest, NeverRendersCardNumberOrSecurityCode) {
   std::string text = RenderPaymentInstrument(Instrument(), "h", kNow).dump();
   EXPECT_THAT(text, Not(HasSubstr("4111111111111111")));
