@@ -2,7 +2,9 @@
 // authenticate, authorize the role (authorization.h; a refusal is audited), map proto -> domain,
 // call the use case, map back. They never block: database work completes on the storage pool,
 // which finishes the reactor. CreatePaymentInstrument honours an idempotency key from the
-// `idempotency-key` metadata or, failing that, the request's `request_id`.
+// `idempotency-key` metadata or, failing that, the request's `request_id`. CreateToken with
+// `origin` metadata (a browser's cross-origin call, forwarded by the gateway) checks that origin
+// against the application's allowed origins before anything else (origin_policy.h).
 // RPCs not built yet answer UNIMPLEMENTED (reason NOT_IMPLEMENTED) after authorization.
 #ifndef PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
 #define PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
@@ -14,6 +16,7 @@
 #include "services/instruments/domain/idempotency_guard.h"
 #include "services/instruments/domain/identity_service.h"
 #include "services/instruments/domain/instrument_service.h"
+#include "services/instruments/domain/origin_policy.h"
 #include "services/instruments/domain/token_service.h"
 
 namespace pi::instruments::api {
@@ -28,12 +31,14 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   PaymentInstrumentHandler(domain::Authenticator& authenticator,
                            domain::InstrumentService& instruments,
                            domain::TokenService& tokens, domain::IdempotencyGuard& idempotency,
-                           domain::IdentityService& identities, domain::AuditLog& audit)
+                           domain::IdentityService& identities, domain::OriginPolicy& origins,
+                           domain::AuditLog& audit)
       : authenticator_(authenticator),
         instruments_(instruments),
         tokens_(tokens),
         idempotency_(idempotency),
         identities_(identities),
+        origins_(origins),
         audit_(audit) {}
 
   grpc::ServerUnaryReactor* CreatePaymentInstrument(
@@ -57,6 +62,9 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   grpc::ServerUnaryReactor* GetIdentity(grpc::CallbackServerContext* context,
                                         const v1::GetIdentityRequest* request,
                                         v1::Identity* response) override;
+  grpc::ServerUnaryReactor* CheckOrigin(grpc::CallbackServerContext* context,
+                                        const v1::CheckOriginRequest* request,
+                                        v1::CheckOriginResponse* response) override;
   grpc::ServerUnaryReactor* RevealPaymentInstrument(
       grpc::CallbackServerContext* context, const v1::RevealPaymentInstrumentRequest* request,
       v1::RevealPaymentInstrumentResponse* response) override;
@@ -78,6 +86,7 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   domain::TokenService& tokens_;
   domain::IdempotencyGuard& idempotency_;
   domain::IdentityService& identities_;
+  domain::OriginPolicy& origins_;
   domain::AuditLog& audit_;
 };
 

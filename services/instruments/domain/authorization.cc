@@ -24,6 +24,7 @@ constexpr Grant kGrants[] = {
     {Operation::kCreateIdentity, true, false, false, false, true, "identity.create"},
     {Operation::kGetIdentity, true, false, true, false, true, "identity.get"},
     {Operation::kReveal, false, false, false, true, false, "instrument.reveal"},
+    {Operation::kCheckOrigin, false, true, false, false, false, "origin.check"},
 };
 
 const Grant* GrantFor(Operation operation) {

@@ -10,6 +10,7 @@
 //   create identity           yes       -          -        -       yes
 //   get identity              yes       -      own only     -       yes
 //   reveal                     -        -          -       yes       -
+//   check an allowed origin    -       yes         -        -        -
 //
 // "own only" is enforced where the resource is known (InstrumentService, IdentityService): a
 // customer sees other identities' resources as NOT_FOUND. Pure and thread-safe.
@@ -32,6 +33,7 @@ enum class Operation {
   kCreateIdentity,
   kGetIdentity,
   kReveal,
+  kCheckOrigin,
 };
 
 bool IsAllowed(Role role, Operation operation);

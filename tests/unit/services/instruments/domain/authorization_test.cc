@@ -37,6 +37,7 @@ constexpr Row kExpectedMatrix[] = {
     {Operation::kCreateIdentity, "CreateIdentity", true, false, false, false, true},
     {Operation::kGetIdentity, "GetIdentity", true, false, true, false, true},
     {Operation::kReveal, "Reveal", false, false, false, true, false},
+    {Operation::kCheckOrigin, "CheckOrigin", false, true, false, false, false},
 };
 
 bool Expected(const Row& row, Role role) {
@@ -122,6 +123,7 @@ TEST(AuthorizationTest, OperationNamesAreTheAuditTrailsNames) {
   EXPECT_EQ(OperationName(Operation::kCreateIdentity), "identity.create");
   EXPECT_EQ(OperationName(Operation::kGetIdentity), "identity.get");
   EXPECT_EQ(OperationName(Operation::kReveal), "instrument.reveal");
+  EXPECT_EQ(OperationName(Operation::kCheckOrigin), "origin.check");
 }
 
 TEST(AuthorizationTest, OperationOutsideTheTableIsDeniedToEveryRole) {
