@@ -14,7 +14,7 @@ const std::vector<std::string>& GatewayConfig::SettingNames() {
         "idle_timeout",   "header_timeout",  "body_timeout",    "rpc_deadline",
         "shutdown_grace", "port_file",       "public_base_url", "finix_prefix",
         "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name", "sumup_prefix",
-        "ahrvo_prefix", "rebilly_prefix"};
+        "ahrvo_prefix", "rebilly_prefix", "tokenize_rate", "tokenize_burst"};
     for (std::string& tls : common::TlsFiles::SettingNames("grpc_tls_")) names.push_back(tls);
     return names;
   }();
@@ -91,6 +91,11 @@ absl::StatusOr<GatewayConfig> GatewayConfig::FromSettings(const common::Settings
     problems.push_back("grpc_tls_cert_file: a client certificate needs grpc_tls_ca_file too");
   }
   config.grpc_tls_server_name = s.Get("grpc_tls_server_name");
+  int rate = config.tokenize_limit.per_minute;
+  s.GetInt("tokenize_rate", 0, 1000000, rate, problems);
+  config.tokenize_limit_enabled = rate > 0;
+  if (rate > 0) config.tokenize_limit.per_minute = rate;
+  s.GetInt("tokenize_burst", 1, 1000000, config.tokenize_limit.burst, problems);
   if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "\n"));
   return config;
 }

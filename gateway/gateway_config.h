@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "gateway/core/rate_limiter.h"
 #include "gateway/dialects/finix/finix_options.h"
 #include "gateway/dialects/rebilly/rebilly_options.h"
 #include "gateway/dialects/sumup/sumup_options.h"
@@ -33,6 +34,10 @@ struct GatewayConfig {
   common::TlsFiles grpc_tls;
   // The name pi-server's certificate must carry, when it differs from grpc_target's host.
   std::string grpc_tls_server_name;
+  // Tokenization rate limit per (credential id, client address), per gateway replica:
+  // tokenize_rate a minute after a burst of tokenize_burst. tokenize_rate 0 turns it off.
+  core::RateLimiter::Options tokenize_limit;
+  bool tokenize_limit_enabled = true;
 
   static const std::vector<std::string>& SettingNames();
   static absl::StatusOr<GatewayConfig> FromSettings(const common::Settings& settings);

@@ -6,12 +6,17 @@
 #include <grpcpp/grpcpp.h>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
+// The generated protos first: Asio (through Beast) pulls in <netdb.h>, whose NO_ADDRESS macro
+// would clash with an enum value of resources.proto.
 #include "gateway/core/instrument_client.h"
+#include "gateway/core/browser_tokenization.h"
 #include "gateway/dialects/ahrvo/ahrvo_dialect.h"
 #include "gateway/dialects/finix/finix_dialect.h"
 #include "gateway/dialects/rebilly/rebilly_dialect.h"
 #include "gateway/dialects/sumup/sumup_dialect.h"
 #include "gateway/gateway_config.h"
+#include "gateway/hosted_fields/hosted_fields_routes.h"
 #include "gateway/server/http_server.h"
 #include "gateway/server/router.h"
 #include "services/common/json_log.h"
@@ -89,6 +94,22 @@ int Run(const std::vector<std::string>& args) {
   finix::RegisterFinixRoutes(router, client, config->finix);
   sumup::RegisterSumUpRoutes(router, client, config->sumup);
   rebilly::RegisterRebillyRoutes(router, client, config->rebilly);
+  hosted_fields::RegisterHostedFieldsRoutes(router, client,
+                                            {absl::StrCat(config->finix.prefix, "/tokens")});
+  // The routes browsers tokenize through: rate limit, CORS, no-store (browser_tokenization.h).
+  core::BrowserTokenizationOptions browser{{core::OriginOfUrl(config->finix.public_base_url)}};
+  if (config->tokenize_limit_enabled) {
+    browser.limiter = std::make_shared<core::RateLimiter>(config->tokenize_limit);
+  }
+  for (const std::string& tokens :
+       {absl::StrCat(config->finix.prefix, "/tokens"), absl::StrCat(config->ahrvo.prefix, "/tokens"),
+        absl::StrCat(config->rebilly.prefix, "/organizations/{org}/tokens")}) {
+    if (absl::Status protected_route = core::ProtectTokenizationRoute(router, tokens, browser);
+        !protected_route.ok()) {
+      std::cerr << "pi-gateway: " << protected_route.message() << "\n";
+      return 1;
+    }
+  }
 
   server::HttpServer http(config->http, router);
   absl::StatusOr<unsigned short> port = http.Start();

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole system on the embedded default: a private,
-# durable PostgreSQL cluster under .data/, pi-server and pi-gateway. Ctrl-C (or SIGTERM) stops
-# all three. State (database, key file, demo credentials) survives restarts in .data/.
+# durable PostgreSQL cluster under .data/, pi-server, pi-gateway, and the hosted-fields demo
+# merchant (scripts/demo-merchant/server.mjs, Node). Ctrl-C (or SIGTERM) stops them all. State
+# (database, key file, demo credentials) survives restarts in .data/.
 #
-# Ports: gRPC 50051 and HTTP 8080 unless taken; then free ports are picked and printed.
-# PI_RUN_GRPC_PORT / PI_RUN_HTTP_PORT choose others.
+# Ports: gRPC 50051, HTTP 8080 and the demo shop 8081 unless taken; then free ports are picked
+# and printed. PI_RUN_GRPC_PORT / PI_RUN_HTTP_PORT / PI_RUN_DEMO_PORT choose others.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=$root/.data
@@ -25,13 +26,14 @@ pick_port() {
 mkdir -p "$data"
 # 711: the postgres user must traverse into .data/pg; nothing here is listable by others.
 chmod 711 "$data"
-server_pid=""; gateway_pid=""
+server_pid=""; gateway_pid=""; demo_pid=""
 cleanup() {
   # A second Ctrl-C (or a signal from a wrapper such as timeout) must not cut the cleanup short
   # and leave PostgreSQL running.
   trap - EXIT
   trap '' INT TERM
   echo; echo "stopping..."
+  [[ -n $demo_pid ]] && kill -TERM "$demo_pid" 2>/dev/null || true
   [[ -n $gateway_pid ]] && kill -TERM "$gateway_pid" 2>/dev/null || true
   [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null || true
   wait 2>/dev/null || true
@@ -87,6 +89,19 @@ PY
 fi
 identity=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$data/demo-identity.json")
 
+# The hosted-fields demo: a merchant page on its own origin mounts the fields (an iframe from the
+# gateway) with the publishable key; its server side associates the token with the Basic pair.
+# Both of its origins are the application's allowed origins (set again each run: ports may move).
+demo_port=$(pick_port "${PI_RUN_DEMO_PORT:-8081}")
+publishable=$(/usr/bin/python3 -c 'import json,sys; print(next(json.loads(l)["key"] for l in open(sys.argv[1]) if json.loads(l)["kind"] == "publishable"))' "$data/demo-credentials.json")
+"$server" set-allowed-origins --database_url="$url" --application="$application" \
+  --allowed_origins="http://127.0.0.1:$demo_port,http://localhost:$demo_port" >/dev/null
+PI_DEMO_GATEWAY_URL="http://127.0.0.1:$http_port" PI_DEMO_PUBLISHABLE_KEY="$publishable" \
+  PI_DEMO_MERCHANT_AUTH="Basic $(printf '%s:%s' "$credential" "$secret" | base64 -w0)" \
+  PI_DEMO_IDENTITY="$identity" PI_DEMO_PORT="$demo_port" \
+  node "$root/scripts/demo-merchant/server.mjs" > >(tee -a "$data/demo-merchant.log") 2>&1 &
+demo_pid=$!
+
 cat <<MSG
 
 PaymentInstrumentService is up (Ctrl-C stops it).
@@ -97,6 +112,7 @@ PaymentInstrumentService is up (Ctrl-C stops it).
   other schemes         .data/demo-credentials.json (API key, publishable key, JWT signing
                         key, processor); shown once, keep them private
   demo identity         $identity
+  hosted-fields demo    http://127.0.0.1:$demo_port   (a shop page: type 4111 1111 1111 1111)
 
 Try:
   curl -u $credential:$secret http://localhost:$http_port/payment_instruments \\
@@ -105,4 +121,4 @@ Try:
   grpcurl -plaintext localhost:$grpc_port grpc.health.v1.Health/Check
 
 MSG
-wait -n "$server_pid" "$gateway_pid"
+wait -n "$server_pid" "$gateway_pid" "$demo_pid"

@@ -25,6 +25,7 @@ void InstrumentClient::Call(Method method, const CallMetadata& metadata, Request
     state->context.AddMetadata("idempotency-key", metadata.idempotency_key);
   }
   if (!metadata.request_id.empty()) state->context.AddMetadata("x-request-id", metadata.request_id);
+  if (!metadata.origin.empty()) state->context.AddMetadata("origin", metadata.origin);
   state->context.set_deadline(std::chrono::system_clock::now() +
                               absl::ToChronoMilliseconds(deadline_));
   CallState* call = state.get();
@@ -128,6 +129,16 @@ void InstrumentClient::CreateToken(const CallMetadata& metadata, v1::CreateToken
       std::function<void(grpc::Status)>);
   Call<v1::CreateTokenRequest, v1::Token>(
       static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::CreateToken),
+      metadata, std::move(request), std::move(done));
+}
+
+void InstrumentClient::CheckOrigin(const CallMetadata& metadata, v1::CheckOriginRequest request,
+                                   Done<v1::CheckOriginResponse> done) {
+  using Method = void (v1::PaymentInstrumentService::Stub::async_interface::*)(
+      grpc::ClientContext*, const v1::CheckOriginRequest*, v1::CheckOriginResponse*,
+      std::function<void(grpc::Status)>);
+  Call<v1::CheckOriginRequest, v1::CheckOriginResponse>(
+      static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::CheckOrigin),
       metadata, std::move(request), std::move(done));
 }
 

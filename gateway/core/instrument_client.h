@@ -1,6 +1,7 @@
 // The gateway's gRPC client of PaymentInstrumentService: asynchronous (callback API), one shared
 // channel, a deadline on every call, and the caller's `authorization`, `idempotency-key` and
-// request id forwarded as metadata. `done` runs on a gRPC thread. Thread-safe.
+// request id (and, for cross-origin browser tokenization, the request's Origin) forwarded as
+// metadata. `done` runs on a gRPC thread. Thread-safe.
 #ifndef PI_GATEWAY_CORE_INSTRUMENT_CLIENT_H_
 #define PI_GATEWAY_CORE_INSTRUMENT_CLIENT_H_
 
@@ -20,6 +21,8 @@ struct CallMetadata {
   std::string authorization;
   std::string idempotency_key;
   std::string request_id;
+  // Exchange::browser_origin: sent as `origin` for pi-server to check (CreateToken).
+  std::string origin;
 };
 
 class InstrumentClient {
@@ -49,6 +52,8 @@ class InstrumentClient {
                    Done<v1::Identity> done);
   void CreateToken(const CallMetadata& metadata, v1::CreateTokenRequest request,
                    Done<v1::Token> done);
+  void CheckOrigin(const CallMetadata& metadata, v1::CheckOriginRequest request,
+                   Done<v1::CheckOriginResponse> done);
 
  private:
   template <typename Request, typename Response, typename Method>

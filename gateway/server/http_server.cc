@@ -136,6 +136,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     exchange.request = parser_->release();
     exchange.request_id = RequestIdFrom(exchange.request);
     SplitTarget(exchange);
+    beast::error_code peer_ec;
+    tcp::endpoint peer = Tcp().socket().remote_endpoint(peer_ec);
+    if (!peer_ec) exchange.client_address = peer.address().to_string();
     ++*in_flight_;
     router_.Dispatch(exchange, MakeResponder());
   }

@@ -24,6 +24,11 @@ struct Exchange {
   std::string path;                           // target without the query string
   std::string query;                          // after '?', undecoded
   std::map<std::string, std::string> params;  // path parameters, e.g. {"id": "PI..."}
+  std::string client_address;                 // the TCP peer's IP address
+  // Set only by the browser-tokenization layer (core/browser_tokenization.h) on a cross-origin
+  // browser request: its Origin, which the dialect forwards to pi-server to be checked. Never
+  // read from a header by anything else, so a client cannot place it on other routes.
+  std::string browser_origin;
 };
 
 // The value of request header `name` (case-insensitive), or "" when absent.

@@ -48,6 +48,18 @@ void Router::Add(http::verb method, std::string pattern, Handler handler) {
   routes_.push_back({method, Segments(pattern), std::move(handler)});
 }
 
+bool Router::Wrap(http::verb method, absl::string_view pattern,
+                  const std::function<Handler(Handler)>& decorate) {
+  std::vector<std::string> segments = Segments(pattern);
+  for (Route& route : routes_) {
+    if (route.method == method && route.segments == segments) {
+      route.handler = decorate(std::move(route.handler));
+      return true;
+    }
+  }
+  return false;
+}
+
 const ErrorRenderer& Router::RendererFor(absl::string_view path) const {
   static const ErrorRenderer kPlain = PlainError;
   const MountPoint* best = nullptr;

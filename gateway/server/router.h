@@ -22,6 +22,11 @@ class Router {
   // `pattern` is the full path, prefix included.
   void Add(http::verb method, std::string pattern, Handler handler);
 
+  // Replaces the handler of the route `method` `pattern` (as given to Add) with
+  // `decorate(handler)`. Returns false when no such route exists.
+  bool Wrap(http::verb method, absl::string_view pattern,
+            const std::function<Handler(Handler)>& decorate);
+
   // Fills exchange.params and calls the handler, or answers 404/405 in the mount's dialect.
   void Dispatch(Exchange& exchange, const Responder& respond) const;
 

@@ -15,6 +15,7 @@
 #include "services/instruments/crypto/key_ring.h"
 #include "services/instruments/crypto/random_id_generator.h"
 #include "services/instruments/crypto/secret_hash.h"
+#include "services/instruments/domain/web_origin.h"
 #include "services/instruments/server_config.h"
 #include "services/instruments/storage/migrator.h"
 #include "services/instruments/storage/pg_admin_store.h"
@@ -121,8 +122,9 @@ absl::StatusOr<IssuedCredential> IssueCredential(const Settings& s,
 int RunCreateApplication(const std::vector<std::string>& args, char** env) {
   constexpr absl::string_view kCommand = "create-application";
   absl::StatusOr<Settings> s = Settings::Parse(
-      {"database_url", "name", "role", "kind", "key_file", "max_instruments_per_identity"}, args,
-      env);
+      {"database_url", "name", "role", "kind", "key_file", "max_instruments_per_identity",
+       "allowed_origins"},
+      args, env);
   if (!s.ok()) return ReportFailure(kCommand, s.status());
   std::string url = s->Get("database_url");
   std::string name = s->Get("name");
@@ -135,8 +137,14 @@ int RunCreateApplication(const std::vector<std::string>& args, char** env) {
                                        "optionally --max_instruments_per_identity=1..1000000, "
                                        "--kind and --role (see create-credential)"));
   }
+  absl::StatusOr<std::vector<std::string>> origins =
+      domain::ParseOriginList(s->Get("allowed_origins"));
+  if (!origins.ok()) {
+    return ReportFailure(kCommand, absl::InvalidArgumentError(absl::StrCat(
+                                       "allowed_origins: ", origins.status().message())));
+  }
   crypto::RandomIdGenerator ids;
-  storage::NewApplication application{ids.NewId("AP"), name, max_instruments};
+  storage::NewApplication application{ids.NewId("AP"), name, max_instruments, *origins};
   absl::StatusOr<IssuedCredential> credential = IssueCredential(*s, application.application_id);
   if (!credential.ok()) return ReportFailure(kCommand, credential.status());
   if (absl::Status status = storage::CreateApplication(url, application, credential->record);
@@ -145,6 +153,7 @@ int RunCreateApplication(const std::vector<std::string>& args, char** env) {
   }
   credential->printed["application_id"] = application.application_id;
   credential->printed["max_instruments_per_identity"] = max_instruments;
+  credential->printed["allowed_origins"] = *origins;
   std::cout << credential->printed.dump() << "\n";
   return 0;
 }
@@ -167,6 +176,32 @@ int RunCreateCredential(const std::vector<std::string>& args, char** env) {
   }
   credential->printed["application_id"] = application;
   std::cout << credential->printed.dump() << "\n";
+  return 0;
+}
+
+int RunSetAllowedOrigins(const std::vector<std::string>& args, char** env) {
+  constexpr absl::string_view kCommand = "set-allowed-origins";
+  absl::StatusOr<Settings> s =
+      Settings::Parse({"database_url", "application", "allowed_origins"}, args, env);
+  if (!s.ok()) return ReportFailure(kCommand, s.status());
+  std::string url = s->Get("database_url");
+  std::string application = s->Get("application");
+  if (url.empty() || application.empty()) {
+    return ReportFailure(kCommand, absl::InvalidArgumentError(
+                                       "needs --database_url, --application=AP... and "
+                                       "--allowed_origins=ORIGIN,... (none clears them)"));
+  }
+  absl::StatusOr<std::vector<std::string>> origins =
+      domain::ParseOriginList(s->Get("allowed_origins"));
+  if (!origins.ok()) {
+    return ReportFailure(kCommand, absl::InvalidArgumentError(absl::StrCat(
+                                       "allowed_origins: ", origins.status().message())));
+  }
+  if (absl::Status status = storage::SetAllowedOrigins(url, application, *origins); !status.ok()) {
+    return ReportFailure(kCommand, status);
+  }
+  std::cout << nlohmann::json{{"application_id", application}, {"allowed_origins", *origins}}.dump()
+            << "\n";
   return 0;
 }
 

@@ -34,6 +34,7 @@
 #include "services/instruments/crypto/random_id_generator.h"
 #include "services/instruments/crypto/secret_hash.h"
 #include "services/instruments/server_config.h"
+#include "services/instruments/storage/pg_allowed_origin_repository.h"
 #include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/storage/pg_credential_repository.h"
 #include "services/instruments/storage/pg_identity_repository.h"
@@ -56,6 +57,9 @@ constexpr char kUsage[] =
     "       pi-server migrate --database_url=URL [--migrations_dir=DIR]\n"
     "       pi-server create-application --database_url=URL --name=NAME [--kind=KIND]\n"
     "                 [--role=ROLE] [--max_instruments_per_identity=N] [--key_file=F]\n"
+    "                 [--allowed_origins=ORIGIN,...]\n"
+    "       pi-server set-allowed-origins --database_url=URL --application=AP\n"
+    "                 [--allowed_origins=ORIGIN,...]   (scheme://host[:port]; none clears)\n"
     "       pi-server create-credential --database_url=URL --application=AP --kind=KIND\n"
     "                 [--role=ROLE] [--key_file=F]   (KIND: basic, api_key, publishable,\n"
     "                 jwt_hs256; ROLE: merchant, processor, admin)\n"
@@ -134,6 +138,7 @@ int Serve(const std::vector<std::string>& args) {
   for (auto& s : storage::PgAuditLog::Statements()) statements.push_back(s);
   for (auto& s : storage::PgTokenRepository::Statements()) statements.push_back(s);
   for (auto& s : storage::PgIdempotencyKeyStore::Statements()) statements.push_back(s);
+  for (auto& s : storage::PgAllowedOriginRepository::Statements()) statements.push_back(s);
   storage::PgWorkerPool pool({config->database_url, config->db_workers,
                               static_cast<size_t>(config->db_queue), std::move(statements)});
   storage::PgInstrumentRepository instrument_repository(
@@ -145,6 +150,7 @@ int Serve(const std::vector<std::string>& args) {
   storage::PgAuditLog audit_log(pool);
   storage::PgTokenRepository token_repository(pool);
   storage::PgIdempotencyKeyStore idempotency_keys(pool);
+  storage::PgAllowedOriginRepository allowed_origins(pool);
   crypto::FileKeyProvider key_provider(*keys);
   crypto::KeyManager key_manager(key_provider, data_key_repository, {});
   crypto::Fingerprinter fingerprinter(keys->fingerprint_master_key());
@@ -161,6 +167,7 @@ int Serve(const std::vector<std::string>& args) {
   domain::TokenService tokens({token_repository, key_manager, key_manager, audit_log,
                                fingerprinter, ids, *bins, instruments, clock, config->token_ttl});
   domain::IdempotencyGuard idempotency(idempotency_keys, instrument_repository);
+  domain::OriginPolicy origin_policy(allowed_origins, audit_log);
   // Deletes expired token payloads (security codes included) and idempotency keys. Several
   // replicas may sweep at once; the statements are idempotent.
   common::PeriodicTask sweeper(config->sweep_interval, [url = config->database_url] {
@@ -188,7 +195,7 @@ int Serve(const std::vector<std::string>& args) {
                                  },
                                  clock});
   api::PaymentInstrumentHandler handler(authenticator, instruments, tokens, idempotency,
-                                        identities, signup, audit_log);
+                                        identities, signup, origin_policy, audit_log);
   api::HealthHandler health;
   storage::PgHealthProbe probe(config->database_url, config->health_interval,
                                [&health](bool reachable) {
@@ -270,6 +277,7 @@ int main(int argc, char** argv) {
   if (command == "migrate") return pi::instruments::RunMigrate(args, environ);
   if (command == "create-application") return pi::instruments::RunCreateApplication(args, environ);
   if (command == "create-credential") return pi::instruments::RunCreateCredential(args, environ);
+  if (command == "set-allowed-origins") return pi::instruments::RunSetAllowedOrigins(args, environ);
   if (command == "revoke-credential") return pi::instruments::RunRevokeCredential(args, environ);
   if (command == "purge-expired") return pi::instruments::RunPurgeExpired(args, environ);
   if (command == "keygen") return pi::instruments::RunKeygen(args, environ);

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the vendors' SDKs pinned in this folder's package.json and package-lock.json into
-# <dest>/node_modules (a directory of the build tree; they are never committed), with `npm ci`.
+# Installs the packages pinned in this folder's package.json and package-lock.json (or in
+# <package dir>'s: tests/browser/ uses it for playwright-core) into <dest>/node_modules (a
+# directory of the build tree; they are never committed), with `npm ci`.
 # Skips the download when <dest> already holds exactly this lock file's install. Bounded in time:
 # without network npm gives up after its fetch timeouts and this script fails with a clear message.
-# Usage: tests/sdk/install.sh <dest>
+# Usage: tests/sdk/install.sh <dest> [<package dir>]
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-dest=${1:?usage: install.sh <dest>}
+here=$(cd "${2:-$(dirname "$0")}" && pwd)
+dest=${1:?usage: install.sh <dest> [<package dir>]}
 
 for tool in node npm; do
   if ! command -v "$tool" >/dev/null; then

@@ -56,7 +56,7 @@ bool IsSupportedVersion(absl::string_view version) {
 
 core::CallMetadata Metadata(const Exchange& exchange) {
   return {Header(exchange, "authorization"), Header(exchange, "idempotency-key"),
-          exchange.request_id};
+          exchange.request_id, exchange.browser_origin};
 }
 
 server::Response JsonResponse(bool versioned, status s, const nlohmann::ordered_json& body,

@@ -211,7 +211,7 @@ class RebillyHandlers {
     call->version = exchange.request.version();
     call->metadata = {
         MapAuthorization(Header(exchange, "authorization"), Header(exchange, "reb-apikey")),
-        Header(exchange, "idempotency-key"), exchange.request_id};
+        Header(exchange, "idempotency-key"), exchange.request_id, exchange.browser_origin};
     auto org = exchange.params.find("org");
     call->instruments_href =
         absl::StrCat(options_.public_base_url, options_.prefix, "/storefront/organizations/",

@@ -170,13 +170,39 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::CreateToken(
     v1::Token* response) {
   return Authenticated(
       context, "CreateToken",
-      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+      [this, context, request, response](RpcContext* rpc, const domain::Caller& caller) {
         if (!Authorized(rpc, caller, domain::Operation::kCreateToken)) return;
-        tokens_.CreateToken(caller, ToTokenPayload(*request),
-                            [rpc, response](absl::StatusOr<domain::Token> created) {
-                              if (created.ok()) ToProto(*created, response);
-                              rpc->Finish(created.status());
-                            });
+        auto create = [this, request, response, rpc, caller] {
+          tokens_.CreateToken(caller, ToTokenPayload(*request),
+                              [rpc, response](absl::StatusOr<domain::Token> created) {
+                                if (created.ok()) ToProto(*created, response);
+                                rpc->Finish(created.status());
+                              });
+        };
+        std::string origin = MetadataValue(context, "origin");
+        if (origin.empty()) return create();
+        origins_.Check(caller, domain::OperationName(domain::Operation::kCreateToken),
+                       std::move(origin),
+                       [rpc, create = std::move(create)](absl::StatusOr<std::string> allowed) {
+                         if (!allowed.ok()) return rpc->Finish(allowed.status());
+                         create();
+                       });
+      });
+}
+
+grpc::ServerUnaryReactor* PaymentInstrumentHandler::CheckOrigin(
+    grpc::CallbackServerContext* context, const v1::CheckOriginRequest* request,
+    v1::CheckOriginResponse* response) {
+  return Authenticated(
+      context, "CheckOrigin",
+      [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
+        if (!Authorized(rpc, caller, domain::Operation::kCheckOrigin)) return;
+        origins_.Check(caller, domain::OperationName(domain::Operation::kCheckOrigin),
+                       request->origin(),
+                       [rpc, response](absl::StatusOr<std::string> allowed) {
+                         if (allowed.ok()) response->set_origin(*allowed);
+                         rpc->Finish(allowed.status());
+                       });
       });
 }
 

@@ -2,7 +2,9 @@
 // authenticate, authorize the role (authorization.h; a refusal is audited), map proto -> domain,
 // call the use case, map back. They never block: database work completes on the storage pool,
 // which finishes the reactor. CreatePaymentInstrument honours an idempotency key from the
-// `idempotency-key` metadata or, failing that, the request's `request_id`.
+// `idempotency-key` metadata or, failing that, the request's `request_id`. CreateToken with
+// `origin` metadata (a browser's cross-origin call, forwarded by the gateway) checks that origin
+// against the application's allowed origins before anything else (origin_policy.h).
 // RPCs not built yet answer UNIMPLEMENTED (reason NOT_IMPLEMENTED) after authorization.
 #ifndef PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
 #define PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
@@ -15,6 +17,7 @@
 #include "services/instruments/domain/idempotency_guard.h"
 #include "services/instruments/domain/identity_service.h"
 #include "services/instruments/domain/instrument_service.h"
+#include "services/instruments/domain/origin_policy.h"
 #include "services/instruments/domain/token_service.h"
 
 namespace pi::instruments::api {
@@ -30,6 +33,7 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
                            domain::InstrumentService& instruments,
                            domain::TokenService& tokens, domain::IdempotencyGuard& idempotency,
                            domain::IdentityService& identities, domain::CustomerSignup& signup,
+                           domain::OriginPolicy& origins,
                            domain::AuditLog& audit)
       : authenticator_(authenticator),
         instruments_(instruments),
@@ -37,6 +41,7 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
         idempotency_(idempotency),
         identities_(identities),
         signup_(signup),
+        origins_(origins),
         audit_(audit) {}
 
   grpc::ServerUnaryReactor* CreatePaymentInstrument(
@@ -65,6 +70,9 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   grpc::ServerUnaryReactor* GetIdentity(grpc::CallbackServerContext* context,
                                         const v1::GetIdentityRequest* request,
                                         v1::Identity* response) override;
+  grpc::ServerUnaryReactor* CheckOrigin(grpc::CallbackServerContext* context,
+                                        const v1::CheckOriginRequest* request,
+                                        v1::CheckOriginResponse* response) override;
   grpc::ServerUnaryReactor* RevealPaymentInstrument(
       grpc::CallbackServerContext* context, const v1::RevealPaymentInstrumentRequest* request,
       v1::RevealPaymentInstrumentResponse* response) override;
@@ -87,6 +95,7 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   domain::IdempotencyGuard& idempotency_;
   domain::IdentityService& identities_;
   domain::CustomerSignup& signup_;
+  domain::OriginPolicy& origins_;
   domain::AuditLog& audit_;
 };
 

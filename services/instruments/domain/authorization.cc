@@ -25,6 +25,7 @@ constexpr Grant kGrants[] = {
     {Operation::kGetIdentity, true, false, true, false, true, "identity.get"},
     {Operation::kReveal, false, false, false, true, false, "instrument.reveal"},
     {Operation::kSignUpCustomer, false, true, false, false, false, "customer.signup"},
+    {Operation::kCheckOrigin, false, true, false, false, false, "origin.check"},
 };
 
 const Grant* GrantFor(Operation operation) {

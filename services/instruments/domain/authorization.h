@@ -11,6 +11,7 @@
 //   get identity              yes       -      own only     -       yes
 //   reveal                     -        -          -       yes       -
 //   sign up a customer         -       yes         -        -        -
+//   check an allowed origin    -       yes         -        -        -
 //
 // "own only" is enforced where the resource is known (InstrumentService, IdentityService): a
 // customer sees other identities' resources as NOT_FOUND. Pure and thread-safe.
@@ -34,6 +35,7 @@ enum class Operation {
   kGetIdentity,
   kReveal,
   kSignUpCustomer,
+  kCheckOrigin,
 };
 
 bool IsAllowed(Role role, Operation operation);

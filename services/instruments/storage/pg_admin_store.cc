@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/strings/str_join.h"
+
 #include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/storage/pg_errors.h"
 
@@ -22,6 +24,20 @@ void InsertCredential(pqxx::work& txn, const NewCredential& credential) {
       pqxx::binarystring(credential.secret_hash));
   InsertAuditEventUnprepared(txn, {credential.application_id, kAdminCredential, "credential.create",
                                    credential.credential_id, "OK", ""});
+}
+
+// Inserts `origins` for the application and audits the new list.
+void ReplaceAllowedOrigins(pqxx::work& txn, const std::string& application_id,
+                           const std::vector<std::string>& origins) {
+  txn.exec_params("DELETE FROM allowed_origins WHERE application_id = $1", application_id);
+  for (const std::string& origin : origins) {
+    txn.exec_params("INSERT INTO allowed_origins (application_id, origin) VALUES ($1, $2)",
+                    application_id, origin);
+  }
+  domain::AuditEvent event{application_id, kAdminCredential, "application.set_allowed_origins",
+                           application_id, "OK", ""};
+  event.detail = absl::StrJoin(origins, ",");
+  InsertAuditEventUnprepared(txn, event);
 }
 
 template <typename Fn>
@@ -48,6 +64,22 @@ absl::Status CreateApplication(const std::string& conninfo, const NewApplication
     InsertAuditEventUnprepared(txn, {application.application_id, kAdminCredential,
                                      "application.create", application.application_id, "OK", ""});
     InsertCredential(txn, credential);
+    if (!application.allowed_origins.empty()) {
+      ReplaceAllowedOrigins(txn, application.application_id, application.allowed_origins);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SetAllowedOrigins(const std::string& conninfo, const std::string& application_id,
+                               const std::vector<std::string>& origins) {
+  return InTransaction(conninfo, [&](pqxx::work& txn) {
+    // Locked, so two concurrent replacements serialize instead of interleaving their rows.
+    if (txn.exec_params("SELECT 1 FROM applications WHERE id = $1 FOR UPDATE", application_id)
+            .empty()) {
+      return absl::NotFoundError("no such application");
+    }
+    ReplaceAllowedOrigins(txn, application_id, origins);
     return absl::OkStatus();
   });
 }

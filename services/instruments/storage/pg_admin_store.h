@@ -5,6 +5,7 @@
 #define PI_SERVICES_INSTRUMENTS_STORAGE_PG_ADMIN_STORE_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "services/instruments/domain/audit.h"
@@ -24,6 +25,8 @@ struct NewApplication {
   std::string application_id;
   std::string name;
   int max_instruments_per_identity = 10;
+  // Canonical web origins (domain/web_origin.h) allowed to use the hosted fields.
+  std::vector<std::string> allowed_origins;
 };
 
 // Creates the application and its first credential in one transaction. ALREADY_EXISTS for a
@@ -38,6 +41,12 @@ absl::Status CreateCredential(const std::string& conninfo, const NewCredential& 
 // is no credential cache). NOT_FOUND when it does not exist or is already revoked.
 absl::Status RevokeCredential(const std::string& conninfo, const std::string& application_id,
                               const std::string& credential_id);
+
+// Replaces the allowed origins of `application_id` (canonical forms; empty clears them) and
+// audits "application.set_allowed_origins" with the new list as detail, in one transaction.
+// NOT_FOUND for an unknown application.
+absl::Status SetAllowedOrigins(const std::string& conninfo, const std::string& application_id,
+                               const std::vector<std::string>& origins);
 
 // Appends one audit event in its own transaction (key operations, revocations).
 absl::Status AppendAuditEvent(const std::string& conninfo, const domain::AuditEvent& event);

@@ -52,7 +52,25 @@ TEST(GatewayConfigTest, SettingNames) {
                            "shutdown_grace", "port_file", "public_base_url", "finix_prefix",
                            "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name",
                            "grpc_tls_cert_file", "grpc_tls_key_file", "grpc_tls_ca_file",
-                           "sumup_prefix", "ahrvo_prefix", "rebilly_prefix"));
+                           "sumup_prefix", "ahrvo_prefix", "rebilly_prefix", "tokenize_rate",
+                           "tokenize_burst"));
+}
+
+TEST(GatewayConfigTest, TokenizationIsRateLimitedUnlessTurnedOff) {
+  absl::StatusOr<GatewayConfig> config = Load({"PI_GRPC_TARGET=127.0.0.1:50051"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->tokenize_limit_enabled);
+  EXPECT_EQ(config->tokenize_limit.per_minute, 60);
+  EXPECT_EQ(config->tokenize_limit.burst, 20);
+  config = Load({"PI_GRPC_TARGET=127.0.0.1:50051", "PI_TOKENIZE_RATE=5", "PI_TOKENIZE_BURST=2"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->tokenize_limit.per_minute, 5);
+  EXPECT_EQ(config->tokenize_limit.burst, 2);
+  config = Load({"PI_GRPC_TARGET=127.0.0.1:50051", "PI_TOKENIZE_RATE=0"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->tokenize_limit_enabled);
+  EXPECT_FALSE(Load({"PI_GRPC_TARGET=127.0.0.1:50051", "PI_TOKENIZE_RATE=-1"}).ok());
+  EXPECT_FALSE(Load({"PI_GRPC_TARGET=127.0.0.1:50051", "PI_TOKENIZE_BURST=0"}).ok());
 }
 
 TEST(GatewayConfigTest, AhrvoIsMountedAtPaymentsNaUnlessConfigured) {

@@ -38,6 +38,7 @@ constexpr Row kExpectedMatrix[] = {
     {Operation::kGetIdentity, "GetIdentity", true, false, true, false, true},
     {Operation::kReveal, "Reveal", false, false, false, true, false},
     {Operation::kSignUpCustomer, "SignUpCustomer", false, true, false, false, false},
+    {Operation::kCheckOrigin, "CheckOrigin", false, true, false, false, false},
 };
 
 bool Expected(const Row& row, Role role) {
@@ -124,6 +125,7 @@ TEST(AuthorizationTest, OperationNamesAreTheAuditTrailsNames) {
   EXPECT_EQ(OperationName(Operation::kGetIdentity), "identity.get");
   EXPECT_EQ(OperationName(Operation::kReveal), "instrument.reveal");
   EXPECT_EQ(OperationName(Operation::kSignUpCustomer), "customer.signup");
+  EXPECT_EQ(OperationName(Operation::kCheckOrigin), "origin.check");
 }
 
 TEST(AuthorizationTest, OperationOutsideTheTableIsDeniedToEveryRole) {
