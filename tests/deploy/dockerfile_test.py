@@ -96,7 +96,8 @@ def needed_packages(*binaries):
             owners[aliases[path]] = package.split(":")[0]
     unowned = libraries - owners.keys()
     if unowned:
-        raise AssertionError(f"no Debian package owns {sorted(unowned)}: the image cannot install them")
+        raise AssertionError(
+            f"no Debian package owns {sorted(unowned)}: the image cannot install them")
     return set(owners.values())
 
 
@@ -130,7 +131,8 @@ class DockerfileTest(unittest.TestCase):
         self.assertFalse([p for p in installed if p.endswith("-dev")])
 
     def test_runtime_copies_binaries_and_data_only_from_the_build_stage(self):
-        copies = [rest.split() for instruction, rest in self.runtime if instruction in ("COPY", "ADD")]
+        copies = [rest.split() for instruction, rest in self.runtime
+                  if instruction in ("COPY", "ADD")]
         self.assertTrue(copies)
         destinations = {}
         for words in copies:

@@ -12,6 +12,7 @@ settings is tests/deploy/deploy_env_test.cc's job.
 
 Exits 77 (ctest: skipped) when kubectl is missing; it is not packaged for Debian 12.
 """
+import base64
 import os
 import re
 import sys
@@ -96,15 +97,18 @@ class ManifestsTest(unittest.TestCase):
             pod_context = pod.get("securityContext", {})
             self.assertTrue(pod_context.get("runAsNonRoot"), name)
             self.assertGreater(pod_context.get("runAsUser", 0), 0, name)
-            self.assertEqual(pod_context.get("seccompProfile", {}).get("type"), "RuntimeDefault", name)
+            self.assertEqual(pod_context.get("seccompProfile", {}).get("type"), "RuntimeDefault",
+                             name)
             self.assertFalse(pod.get("automountServiceAccountToken", True), name)
-            self.assertFalse(pod.get("hostNetwork") or pod.get("hostPID") or pod.get("hostIPC"), name)
+            self.assertFalse(pod.get("hostNetwork") or pod.get("hostPID") or pod.get("hostIPC"),
+                             name)
             for container in pod["containers"] + pod.get("initContainers", []):
                 context = container.get("securityContext", {})
                 where = f"{name}/{container['name']}"
                 self.assertIs(context.get("allowPrivilegeEscalation"), False, where)
                 self.assertIs(context.get("readOnlyRootFilesystem"), True, where)
-                self.assertIs(context.get("runAsNonRoot", pod_context.get("runAsNonRoot")), True, where)
+                self.assertIs(context.get("runAsNonRoot", pod_context.get("runAsNonRoot")), True,
+                              where)
                 self.assertEqual(context.get("capabilities", {}).get("drop"), ["ALL"], where)
                 self.assertFalse(context.get("capabilities", {}).get("add"), where)
                 self.assertFalse(context.get("privileged"), where)
@@ -144,14 +148,16 @@ class ManifestsTest(unittest.TestCase):
         self.assertEqual(manifests.port_of(self.server_env["PI_HEALTH_ADDRESS"]), ports["health"])
         self.assertEqual(manifests.port_of(self.server_env["PI_METRICS_ADDRESS"]), ports["metrics"])
         self.assertEqual(len(set(ports.values())), len(ports), ports)
-        self.assertEqual(self.container(self.server)["command"][:2], ["/usr/local/bin/pi-server", "serve"])
+        self.assertEqual(self.container(self.server)["command"][:2],
+                         ["/usr/local/bin/pi-server", "serve"])
 
     def test_server_probes_use_the_plaintext_health_port(self):
         container = self.container(self.server)
         health = self.ports(self.server)["health"]
         # Liveness (and startup) must not follow the database: the "liveness" health service.
         for probe in ("startupProbe", "livenessProbe"):
-            self.assertEqual(container[probe]["grpc"], {"port": health, "service": "liveness"}, probe)
+            self.assertEqual(container[probe]["grpc"], {"port": health, "service": "liveness"},
+                             probe)
         readiness = container["readinessProbe"]["grpc"]
         self.assertEqual(readiness["port"], health)
         self.assertIn(readiness.get("service", ""), ("", API_SERVICE))
@@ -159,7 +165,8 @@ class ManifestsTest(unittest.TestCase):
     def test_server_secrets_come_from_secrets(self):
         self.assertNotIn("PI_DATABASE_URL", self.server_env)
         self.assertEqual(self.server_secrets["PI_DATABASE_URL"]["key"], "url")
-        self.assertTrue(self.server_secrets["PI_DATABASE_URL"]["secret"].startswith("pi-server-database"))
+        self.assertTrue(
+            self.server_secrets["PI_DATABASE_URL"]["secret"].startswith("pi-server-database"))
         key_file = self.server_env["PI_KEY_FILE"]
         mounts = self.workloads.secret_mounts(self.server, self.container(self.server))
         holding = [m for m in mounts if key_file.startswith(m["path"].rstrip("/") + "/")]
@@ -196,7 +203,8 @@ class ManifestsTest(unittest.TestCase):
     def test_gateway_listens_where_its_container_ports_and_probes_say(self):
         ports = self.ports(self.gateway)
         self.assertEqual(manifests.port_of(self.gateway_env["PI_HTTP_ADDRESS"]), ports["http"])
-        self.assertEqual(manifests.port_of(self.gateway_env["PI_METRICS_ADDRESS"]), ports["metrics"])
+        self.assertEqual(manifests.port_of(self.gateway_env["PI_METRICS_ADDRESS"]),
+                         ports["metrics"])
         container = self.container(self.gateway)
         self.assertEqual(container["command"], ["/usr/local/bin/pi-gateway"])
         for probe in ("readinessProbe", "livenessProbe"):
@@ -208,7 +216,8 @@ class ManifestsTest(unittest.TestCase):
         host, port = self.gateway_env["PI_GRPC_TARGET"].rsplit(":", 1)
         service = manifests.one(self.docs, "Service", host)
         service_port = next(p for p in service["spec"]["ports"] if p["port"] == int(port))
-        self.assertEqual(self.resolve_target_port(service_port, self.server), self.ports(self.server)["grpc"])
+        self.assertEqual(self.resolve_target_port(service_port, self.server),
+                         self.ports(self.server)["grpc"])
         self.assertTrue(network_policy.labels_match(
             {"matchLabels": service["spec"]["selector"]},
             self.server["spec"]["template"]["metadata"]["labels"]))
@@ -231,7 +240,8 @@ class ManifestsTest(unittest.TestCase):
             annotations = workload["spec"]["template"]["metadata"]["annotations"]
             self.assertEqual(annotations["prometheus.io/scrape"], "true")
             self.assertEqual(annotations["prometheus.io/path"], "/metrics")
-            self.assertEqual(int(annotations["prometheus.io/port"]), self.ports(workload)["metrics"])
+            self.assertEqual(int(annotations["prometheus.io/port"]),
+                             self.ports(workload)["metrics"])
 
     # --- migration Job ---------------------------------------------------------------------
 
@@ -244,10 +254,13 @@ class ManifestsTest(unittest.TestCase):
         self.assertIn(manifests.pod_spec(self.job)["restartPolicy"], ("Never", "OnFailure"))
         # The Job's pods must not look like pi-server's: Services and budgets would count them.
         job_labels = self.job["spec"]["template"]["metadata"]["labels"]
-        for doc in manifests.find(self.docs, "Service") + manifests.find(self.docs, "PodDisruptionBudget"):
+        selecting = (manifests.find(self.docs, "Service")
+                     + manifests.find(self.docs, "PodDisruptionBudget"))
+        for doc in selecting:
             selector = doc["spec"]["selector"]
             selector = selector if "matchLabels" in selector else {"matchLabels": selector}
-            self.assertFalse(network_policy.labels_match(selector, job_labels), doc["metadata"]["name"])
+            self.assertFalse(network_policy.labels_match(selector, job_labels),
+                             doc["metadata"]["name"])
 
     # --- Services, budgets, autoscalers ----------------------------------------------------
 
@@ -258,8 +271,9 @@ class ManifestsTest(unittest.TestCase):
     def test_services_select_their_pods_and_ports(self):
         pods = {w["metadata"]["name"]: w for w in self.workloads.all()}
         for service in manifests.find(self.docs, "Service"):
+            selector = {"matchLabels": service["spec"]["selector"]}
             selected = [w for w in pods.values() if network_policy.labels_match(
-                {"matchLabels": service["spec"]["selector"]}, w["spec"]["template"]["metadata"]["labels"])]
+                selector, w["spec"]["template"]["metadata"]["labels"])]
             self.assertEqual(len(selected), 1, service["metadata"]["name"])
             container_ports = set(self.ports(selected[0]).values())
             for port in service["spec"]["ports"]:
@@ -284,16 +298,19 @@ class ManifestsTest(unittest.TestCase):
     def test_each_deployment_scales_on_cpu(self):
         for deployment in (self.server, self.gateway):
             name = deployment["metadata"]["name"]
+            target = {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
             autoscalers = [h for h in manifests.find(self.docs, "HorizontalPodAutoscaler")
-                           if h["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}]
+                           if h["spec"]["scaleTargetRef"] == target]
             self.assertEqual(len(autoscalers), 1, name)
             spec = autoscalers[0]["spec"]
             self.assertGreaterEqual(spec["minReplicas"], 2)
             self.assertLessEqual(spec["minReplicas"], deployment["spec"]["replicas"])
             self.assertGreater(spec["maxReplicas"], spec["minReplicas"])
-            self.assertIn({"type": "Resource", "resource": {"name": "cpu", "target": {
-                "type": "Utilization", "averageUtilization": spec["metrics"][0]["resource"]["target"]["averageUtilization"]}}},
-                spec["metrics"])
+            cpu = [m for m in spec["metrics"]
+                   if m["type"] == "Resource" and m["resource"]["name"] == "cpu"]
+            self.assertEqual(len(cpu), 1, name)
+            self.assertEqual(cpu[0]["resource"]["target"]["type"], "Utilization", name)
+            self.assertLessEqual(cpu[0]["resource"]["target"]["averageUtilization"], 90, name)
 
     # --- network policies ------------------------------------------------------------------
 
@@ -305,7 +322,8 @@ class ManifestsTest(unittest.TestCase):
 
     @staticmethod
     def other_pod(namespace, labels, ports=None):
-        return {"namespace": namespace, "namespace_labels": {"kubernetes.io/metadata.name": namespace},
+        return {"namespace": namespace,
+                "namespace_labels": {"kubernetes.io/metadata.name": namespace},
                 "labels": labels, "ports": ports or {}}
 
     def database(self):
@@ -326,7 +344,8 @@ class ManifestsTest(unittest.TestCase):
         server, gateway, job = self.pod(self.server), self.pod(self.gateway), self.pod(self.job)
         grpc, health = self.ports(self.server)["grpc"], self.ports(self.server)["health"]
         http = self.ports(self.gateway)["http"]
-        server_metrics, gateway_metrics = self.ports(self.server)["metrics"], self.ports(self.gateway)["metrics"]
+        server_metrics = self.ports(self.server)["metrics"]
+        gateway_metrics = self.ports(self.gateway)["metrics"]
         database, database_port = self.database()
         dns = self.other_pod("kube-system", {"k8s-app": "kube-dns"})
         prometheus = self.other_pod("monitoring", {"app.kubernetes.io/name": "prometheus"})
@@ -375,14 +394,15 @@ class ManifestsTest(unittest.TestCase):
         self.assertEqual(len(statefulsets), 1)
         self.assertEqual(statefulsets[0]["spec"]["replicas"], 1)
         self.assertEqual(len(secrets), 1)
-        import base64
         url = base64.b64decode(secrets[0]["data"]["url"]).decode()
         fields = dict(part.split("=", 1) for part in url.split())
         service = manifests.one(self.docs, "Service", fields["host"])
         self.assertIn(int(fields["port"]), [p["port"] for p in service["spec"]["ports"]])
-        self.assertTrue(network_policy.labels_match({"matchLabels": service["spec"]["selector"]},
-                                                    statefulsets[0]["spec"]["template"]["metadata"]["labels"]))
-        self.assertEqual(self.server_secrets["PI_DATABASE_URL"]["secret"], secrets[0]["metadata"]["name"])
+        self.assertTrue(network_policy.labels_match(
+            {"matchLabels": service["spec"]["selector"]},
+            statefulsets[0]["spec"]["template"]["metadata"]["labels"]))
+        self.assertEqual(self.server_secrets["PI_DATABASE_URL"]["secret"],
+                         secrets[0]["metadata"]["name"])
 
 
 if __name__ == "__main__":

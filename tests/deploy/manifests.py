@@ -41,8 +41,8 @@ def render(overlay):
 
 
 def find(docs, kind, name=None):
-    found = [d for d in docs if d["kind"] == kind and (name is None or d["metadata"]["name"] == name)]
-    return found
+    return [d for d in docs
+            if d["kind"] == kind and (name is None or d["metadata"]["name"] == name)]
 
 
 def one(docs, kind, name):
@@ -66,7 +66,8 @@ class Workloads:
 
     def __init__(self, docs):
         self.docs = docs
-        self.config_maps = {d["metadata"]["name"]: d.get("data", {}) for d in find(docs, "ConfigMap")}
+        self.config_maps = {d["metadata"]["name"]: d.get("data", {})
+                            for d in find(docs, "ConfigMap")}
 
     def all(self):
         return [d for d in self.docs if d["kind"] in ("Deployment", "StatefulSet", "Job")]
@@ -82,7 +83,8 @@ class Workloads:
                     raise AssertionError(f"envFrom names a missing ConfigMap {name}")
                 plain.update(self.config_maps[name])
             elif "secretRef" in source:
-                secret[source["secretRef"]["name"] + "/*"] = {"secret": source["secretRef"]["name"], "key": "*"}
+                name = source["secretRef"]["name"]  # every key of the Secret
+                secret[name + "/*"] = {"secret": name, "key": "*"}
         for entry in container.get("env", []):
             name = entry["name"]
             plain.pop(name, None)
@@ -128,7 +130,8 @@ class Workloads:
             "ports": {p["name"]: p["containerPort"] for p in container.get("ports", [])},
             "probes": {k: container[k] for k in ("startupProbe", "livenessProbe", "readinessProbe")
                        if k in container},
-            "termination_grace_seconds": pod_spec(workload).get("terminationGracePeriodSeconds", 30),
+            "termination_grace_seconds":
+                pod_spec(workload).get("terminationGracePeriodSeconds", 30),
         }
 
 

@@ -120,8 +120,8 @@ TYPE_NAMES = {getattr(descriptor_pb2.FieldDescriptorProto, name): name[len("TYPE
 
 def field_type(field):
     if field.message_type and field.message_type.GetOptions().map_entry:
-        key, value = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
-        return f"map<{field_type(key)}, {field_type(value)}>"
+        entry = field.message_type.fields_by_name
+        return f"map<{field_type(entry['key'])}, {field_type(entry['value'])}>"
     if field.message_type:
         return "." + field.message_type.full_name
     if field.enum_type:
@@ -141,7 +141,8 @@ def describe(descriptor):
         for f in descriptor.fields:
             repeated = (f.label == f.LABEL_REPEATED
                         and not (f.message_type and f.message_type.GetOptions().map_entry))
-            lines.append(f"  {'repeated ' if repeated else ''}{field_type(f)} {f.name} = {f.number};")
+            label = "repeated " if repeated else ""
+            lines.append(f"  {label}{field_type(f)} {f.name} = {f.number};")
     elif hasattr(descriptor, "values"):
         lines = [f"{descriptor.full_name} is an enum:", f"enum {descriptor.name} {{"]
         lines += [f"  {v.name} = {v.number};" for v in descriptor.values]
@@ -179,7 +180,8 @@ def parse_arguments(argv):
     parser.add_argument("-d", dest="data", default="{}", metavar="JSON")
     parser.add_argument("-format-error", dest="format_error", action="store_true")
     parser.add_argument("address")
-    parser.add_argument("verb", nargs="+", metavar="list [SERVICE] | describe SYMBOL | Service/Method")
+    parser.add_argument("verb", nargs="+",
+                        metavar="list [SERVICE] | describe SYMBOL | Service/Method")
     return parser.parse_args(argv)
 
 
@@ -217,7 +219,8 @@ def main(argv):
         if args.format_error:
             print(json.dumps(status, indent=2))
         else:
-            print(f"ERROR:\n  Code: {code_name(error.code())}\n  Message: {status.get('message', '')}")
+            print(f"ERROR:\n  Code: {code_name(error.code())}\n"
+                  f"  Message: {status.get('message', '')}")
             for i, detail in enumerate(status.get("details", []), 1):
                 print(f"  Details:\n  {i})\t" if i == 1 else f"  {i})\t", end="")
                 print(json.dumps(detail, indent=2).replace("\n", "\n    \t"))
