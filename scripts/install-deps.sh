@@ -15,8 +15,10 @@ packages=(
   golang-github-gogo-googleapis-dev grpc-proto
   # PostgreSQL 15 server for the embedded default and the tests
   postgresql-15 postgresql-client-15
-  # Python gRPC client used by the end-to-end tests (Debian's /usr/bin/python3)
-  python3 python3-grpcio python3-protobuf
+  # Python gRPC client used by the end-to-end tests (Debian's /usr/bin/python3); YAML for the
+  # deploy tests. kubectl, which those render the manifests with, is not in Debian 12: they skip
+  # without it, and it is not installed here.
+  python3 python3-grpcio python3-protobuf python3-yaml
   # the headless browser of the hosted-fields test (driven by playwright-core; no download)
   chromium
 )

@@ -5,7 +5,7 @@ namespace {
 
 using grpc::health::v1::HealthCheckResponse;
 
-bool IsKnownService(const std::string& service) {
+bool IsReadinessService(const std::string& service) {
   return service.empty() || service == "payments.instruments.v1.PaymentInstrumentService";
 }
 
@@ -24,12 +24,15 @@ grpc::ServerUnaryReactor* HealthHandler::Check(grpc::CallbackServerContext* cont
                                                const grpc::health::v1::HealthCheckRequest* request,
                                                HealthCheckResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!IsKnownService(request->service())) {
+  if (request->service() == kLivenessService) {
+    response->set_status(HealthCheckResponse::SERVING);
+  } else if (IsReadinessService(request->service())) {
+    response->set_status(serving() ? HealthCheckResponse::SERVING
+                                   : HealthCheckResponse::NOT_SERVING);
+  } else {
     reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "unknown service"));
     return reactor;
   }
-  response->set_status(serving() ? HealthCheckResponse::SERVING
-                                 : HealthCheckResponse::NOT_SERVING);
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

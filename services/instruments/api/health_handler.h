@@ -1,8 +1,12 @@
 // grpc.health.v1.Health served from generated stubs, so reflection clients (grpcurl) can call it
-// (gRPC 1.51's built-in health service is invisible to reflection). Answers SERVING only while
-// the database is reachable and the server is not shutting down. Service names: "" and
-// "payments.instruments.v1.PaymentInstrumentService"; others are NOT_FOUND. Watch answers
-// UNIMPLEMENTED, which the health protocol tells clients to accept. Thread-safe.
+// (gRPC 1.51's built-in health service is invisible to reflection). Service names:
+//   "" and "payments.instruments.v1.PaymentInstrumentService"  readiness: SERVING only while the
+//       database is reachable and the server is not shutting down;
+//   "liveness"  SERVING whenever the process can answer at all, database or shutdown aside, so a
+//       liveness probe never restarts replicas for a database outage (restarts would not fix it)
+//       nor kills one that is draining in-flight RPCs.
+// Other names are NOT_FOUND. Watch answers UNIMPLEMENTED, which the health protocol tells clients
+// to accept. Thread-safe.
 #ifndef PI_SERVICES_INSTRUMENTS_API_HEALTH_HANDLER_H_
 #define PI_SERVICES_INSTRUMENTS_API_HEALTH_HANDLER_H_
 
@@ -14,6 +18,8 @@ namespace pi::instruments::api {
 
 class HealthHandler final : public grpc::health::v1::Health::CallbackService {
  public:
+  static constexpr char kLivenessService[] = "liveness";
+
   void SetDatabaseReachable(bool reachable) { database_reachable_.store(reachable); }
   void SetShuttingDown() { shutting_down_.store(true); }
   bool serving() const { return database_reachable_.load() && !shutting_down_.load(); }
