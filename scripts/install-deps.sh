@@ -17,6 +17,8 @@ packages=(
   postgresql-15 postgresql-client-15
   # Python gRPC client used by the end-to-end tests (Debian's /usr/bin/python3)
   python3 python3-grpcio python3-protobuf
+  # HTTP load generator of bench/run (its pgbench comes with postgresql-15)
+  wrk
 )
 
 missing=()
