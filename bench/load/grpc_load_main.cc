@@ -15,9 +15,8 @@
 //
 // Why a completion queue polled by one thread rather than the callback API: on this 2-core
 // machine the client shares the cores with what it measures, and gRPC 1.51's callback client
-// hands every completion to another thread (measured: ~100 us of client CPU and 9 context
-// switches per call, about a third of what pi-server spends on a get). Here a call's completion,
-// its check and the next call's start all run on the polling thread.
+// hands completions between threads. Measured at 64 outstanding gets: 119 us of client CPU and
+// 2.7 context switches per call with the callback API, 86 us and 1.2 with this one.
 //
 // Prints one JSON line: op, concurrency, window_s, ok (calls finished OK in the window),
 // throughput (ok / window_s), p50_ms, p99_ms, calls (all finished calls, warm-up included),
