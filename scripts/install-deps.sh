@@ -21,6 +21,8 @@ packages=(
   python3 python3-grpcio python3-protobuf python3-yaml
   # the headless browser of the hosted-fields test (driven by playwright-core; no download)
   chromium
+  # HTTP load generator of bench/run (its pgbench comes with postgresql-15)
+  wrk
 )
 
 missing=()
