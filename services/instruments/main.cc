@@ -36,6 +36,8 @@
 #include "services/instruments/server_config.h"
 #include "services/instruments/storage/pg_allowed_origin_repository.h"
 #include "services/instruments/storage/pg_audit_log.h"
+#include "services/instruments/domain/credential_cache.h"
+#include "services/instruments/storage/pg_credential_listener.h"
 #include "services/instruments/storage/pg_credential_repository.h"
 #include "services/instruments/storage/pg_identity_repository.h"
 #include "services/instruments/storage/pg_token_repository.h"
@@ -182,7 +184,16 @@ int Serve(const std::vector<std::string>& args) {
                        {"idempotency_keys", swept->idempotency_keys_deleted}});
     }
   });
-  domain::Authenticator authenticator(credential_repository, hasher, customer_tokens, audit_log,
+  // Authentication reads credentials through a cache that PostgreSQL notifications keep exact
+  // (migration 0009); without the listener's connection it is bypassed.
+  domain::CachingCredentialStore credential_cache(credential_repository, clock,
+                                                  config->credential_cache_ttl);
+  std::unique_ptr<storage::PgCredentialListener> credential_listener;
+  if (config->credential_cache_ttl > absl::ZeroDuration()) {
+    credential_listener =
+        std::make_unique<storage::PgCredentialListener>(config->database_url, credential_cache);
+  }
+  domain::Authenticator authenticator(credential_cache, hasher, customer_tokens, audit_log,
                                       clock);
   crypto::CustomerJwtIssuer customer_token_issuer(customer_tokens);
   domain::CustomerSignup signup({credential_repository, identity_repository,

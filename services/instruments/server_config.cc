@@ -14,7 +14,8 @@ const std::vector<std::string>& ServerConfig::SettingNames() {
         "database_url",    "key_file",    "grpc_address",    "port_file",
         "db_workers",      "db_queue",    "health_interval", "drain_delay",
         "shutdown_grace",  "bin_table",   "health_address",  "health_port_file",
-        "token_ttl",       "sweep_interval",  "create_batch_size", "create_batches"};
+        "token_ttl",       "sweep_interval",  "create_batch_size", "create_batches",
+        "credential_cache_ttl"};
     for (std::string& tls : common::TlsFiles::SettingNames("tls_")) names.push_back(tls);
     return names;
   }();
@@ -51,6 +52,10 @@ absl::StatusOr<ServerConfig> ServerConfig::FromSettings(const Settings& s) {
   config.health_port_file = s.Get("health_port_file");
   s.GetDuration("token_ttl", config.token_ttl, problems);
   s.GetDuration("sweep_interval", config.sweep_interval, problems);
+  s.GetDuration("credential_cache_ttl", config.credential_cache_ttl, problems);
+  if (config.credential_cache_ttl < absl::ZeroDuration()) {
+    problems.push_back("credential_cache_ttl: must not be negative (0 turns the cache off)");
+  }
   if (config.token_ttl < absl::Seconds(1) || config.token_ttl > absl::Hours(24)) {
     problems.push_back("token_ttl: must be between 1s and 24h");
   }

@@ -37,6 +37,8 @@ struct ServerConfig {
   absl::Duration shutdown_grace = absl::Seconds(10);    // in-flight RPCs get this long
   absl::Duration token_ttl = absl::Minutes(30);         // tokens not associated by then expire
   absl::Duration sweep_interval = absl::Minutes(1);     // how often expired payloads are deleted
+  // How long a looked-up credential is remembered (changes evict it at once); 0: no cache.
+  absl::Duration credential_cache_ttl = absl::Minutes(5);
   // TLS on the gRPC listener (tls_cert_file, tls_key_file); with tls_ca_file, clients must
   // present a certificate chaining to it (mTLS). Off when unset.
   common::TlsFiles tls;
