@@ -31,7 +31,7 @@ struct ServerConfig {
   // Group commit: creates per transaction (1..64) and transactions writing creates at once
   // (at most db_workers are used).
   int create_batch_size = 32;
-  int create_batches = 2;
+  int create_batches = 1;
   absl::Duration health_interval = absl::Seconds(1);
   absl::Duration drain_delay = absl::ZeroDuration();    // NOT_SERVING before closing listeners
   absl::Duration shutdown_grace = absl::Seconds(10);    // in-flight RPCs get this long

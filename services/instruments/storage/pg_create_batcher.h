@@ -30,9 +30,11 @@ class PgCreateBatcher {
   struct Options {
     // At most 64 (see migration 0007: subtransaction ids past 64 overflow every snapshot).
     int max_batch = 32;
-    // Batches written at once, each on its own pool worker: while one waits for its COMMIT's
-    // fsync, the next executes. The pool needs more workers than this for reads.
-    int max_in_flight = 2;
+    // Batches written at once, each on its own pool worker. One is the default: records gather
+    // while it executes and waits for its COMMIT's fsync. Measured with bench/run, two or four
+    // concurrent batches cost PostgreSQL 2-4x the CPU per create (they queue on each other's
+    // locks) and raised p99 tenfold.
+    int max_in_flight = 1;
     int max_attempts = 3;
   };
   struct Stats {
