@@ -163,6 +163,15 @@ TEST_F(SumUpTest, CreatesACustomerAndRefusesATakenCustomerId) {
   EXPECT_TRUE(Json(again)["message"].is_string());
 }
 
+TEST_F(SumUpTest, AGermanStateIsANameNotAUsCode) {
+  HttpReply created = Send("POST", "/v0.1/customers", R"({
+    "customer_id": "c-berlin",
+    "personal_details": {"address": {"city": "Berlin", "country": "DE", "state": "Berlin",
+                                     "postal_code": "10115"}}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(Json(created)["personal_details"]["address"]["state"], "Berlin");
+}
+
 TEST_F(SumUpTest, CustomerFieldErrorsAre400sWithSumUpParams) {
   HttpReply one = Send("POST", "/v0.1/customers",
                        R"({"customer_id": "c-bad-email", "personal_details":

@@ -110,7 +110,14 @@ void CheckAddress(const Address& address, ViolationCollector& v) {
   if (Utf8Length(address.line1) > 35) v.Add("line1", "must be at most 35 characters");
   if (Utf8Length(address.line2) > 35) v.Add("line2", "must be at most 35 characters");
   if (Utf8Length(address.city) > 20) v.Add("city", "must be at most 20 characters");
-  if (!address.region.empty() && (address.region.size() != 2 || !IsUpperAlpha(address.region))) {
+  // US states and Canadian provinces are two-letter codes (as Finix and Ahrvo send them); other
+  // countries' regions are names ("Berlin", "Île-de-France"), as SumUp and Rebilly send them.
+  bool named_region = IsIsoAlpha3Country(address.country) && address.country != "USA" &&
+                      address.country != "CAN";
+  if (named_region) {
+    if (Utf8Length(address.region) > 35) v.Add("region", "must be at most 35 characters");
+  } else if (!address.region.empty() &&
+             (address.region.size() != 2 || !IsUpperAlpha(address.region))) {
     v.Add("region", "must be a two-letter state or province code");
   }
   if (Utf8Length(address.postal_code) > 7) {

@@ -267,6 +267,25 @@ TEST(CheckAddressTest, RegionIsTwoUpperCaseLetters) {
   }
 }
 
+TEST(CheckAddressTest, OutsideTheUsAndCanadaTheRegionIsAName) {
+  Address address = ValidAddress();
+  address.country = "DEU";
+  for (const char* ok : {"Berlin", "Baden-W\xc3\xbcrttemberg", "BE", ""}) {
+    address.region = ok;
+    EXPECT_THAT(AddressViolations(address), IsEmpty()) << ok;
+  }
+  address.region = std::string(35, 'a');
+  EXPECT_THAT(AddressViolations(address), IsEmpty());
+  address.region = std::string(36, 'a');
+  EXPECT_THAT(AddressViolations(address),
+              ElementsAre(FieldViolation{"payment_instrument.address.region",
+                                         "must be at most 35 characters"}));
+  address.country = "CAN";
+  address.region = "Ontario";
+  EXPECT_THAT(FieldsOf(AddressViolations(address)),
+              ElementsAre("payment_instrument.address.region"));
+}
+
 TEST(CheckAddressTest, LengthLimitsAreInclusive) {
   Address at_limit{std::string(35, 'a'), std::string(35, 'b'),
                    std::string(20, 'c'), "CA",
