@@ -8,6 +8,7 @@
 #define PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
 
 #include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
+#include "services/instruments/api/rpc_metrics.h"
 #include "services/instruments/domain/audit.h"
 #include "services/instruments/domain/authenticator.h"
 #include "services/instruments/domain/authorization.h"
@@ -28,13 +29,15 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   PaymentInstrumentHandler(domain::Authenticator& authenticator,
                            domain::InstrumentService& instruments,
                            domain::TokenService& tokens, domain::IdempotencyGuard& idempotency,
-                           domain::IdentityService& identities, domain::AuditLog& audit)
+                           domain::IdentityService& identities, domain::AuditLog& audit,
+                           RpcMetrics& metrics)
       : authenticator_(authenticator),
         instruments_(instruments),
         tokens_(tokens),
         idempotency_(idempotency),
         identities_(identities),
-        audit_(audit) {}
+        audit_(audit),
+        metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* CreatePaymentInstrument(
       grpc::CallbackServerContext* context, const v1::CreatePaymentInstrumentRequest* request,
@@ -79,6 +82,7 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   domain::IdempotencyGuard& idempotency_;
   domain::IdentityService& identities_;
   domain::AuditLog& audit_;
+  RpcMetrics& metrics_;
 };
 
 }  // namespace pi::instruments::api
