@@ -17,6 +17,12 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
+// What metrics and the access log call a request: bounded names, never ids.
+struct RouteName {
+  std::string dialect;  // "finix", "sumup", "ahrvo", "rebilly", "health", or "" for none
+  std::string pattern;  // "/payment_instruments/{id}", or "unmatched" (404, 405, unreadable)
+};
+
 // One request in flight: what a handler sees.
 struct Exchange {
   Request request;
@@ -24,6 +30,7 @@ struct Exchange {
   std::string path;                           // target without the query string
   std::string query;                          // after '?', undecoded
   std::map<std::string, std::string> params;  // path parameters, e.g. {"id": "PI..."}
+  const RouteName* route = nullptr;           // set by the router; owned by it
 };
 
 // The value of request header `name` (case-insensitive), or "" when absent.
