@@ -129,8 +129,10 @@ int Run(const std::vector<std::string>& args) {
 
   int signal_number = common::WaitForTerminationSignal();
   common::LogJson("info", "shutting down", {{"signal", signal_number}});
+  // Load balancers see 503 on /healthz and stop sending; until then requests are served, each
+  // on a connection closed after its response (draining first, so whoever saw the 503 is told).
+  http.StartDraining();
   shutting_down.store(true);
-  // Load balancers see 503 on /healthz and stop sending; until then, requests are served.
   absl::SleepFor(config->drain_delay);
   http.Shutdown(config->shutdown_grace);
   metrics_server.Stop();

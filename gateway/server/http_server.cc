@@ -22,7 +22,7 @@ struct HttpServerState {
   // Connections between the first byte of a request and the end of its response: Shutdown
   // waits for these.
   std::atomic<int> busy{0};
-  std::atomic<bool> draining{false};  // Shutdown began: answer, then close
+  std::atomic<bool> draining{false};  // answer, then close the connection
   HttpMetrics* metrics = nullptr;
 };
 
@@ -315,6 +315,7 @@ absl::StatusOr<unsigned short> HttpServer::Start() {
                                                options_.port, ": ", ec.message()));
   }
   unsigned short port = acceptor_.local_endpoint().port();
+  work_.emplace(io_.get_executor());
   Accept();
   for (int i = 0; i < options_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
   return port;
@@ -336,9 +337,11 @@ void HttpServer::Accept() {
   });
 }
 
+void HttpServer::StartDraining() { state_->draining.store(true); }
+
 void HttpServer::Shutdown(absl::Duration grace) {
   if (threads_.empty()) return;
-  state_->draining.store(true);
+  StartDraining();
   net::post(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);
@@ -348,6 +351,7 @@ void HttpServer::Shutdown(absl::Duration grace) {
   while (state_->busy.load() > 0 && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(10));
   }
+  work_.reset();
   io_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();

@@ -8,18 +8,21 @@
 // per request (method, path, dialect, route, status, latency, request id; no headers, no query,
 // no bodies) and, with HttpMetrics, its metrics.
 // With `tls` set, every connection is HTTPS (the handshake must finish within header_timeout).
-// Start() binds and begins serving. Shutdown() stops accepting and waits up to `grace` for
-// requests being read, handled or answered; meanwhile every response closes its connection and
-// idle kept-alive connections are closed. Then it stops the io threads.
+// Start() binds and begins serving. StartDraining() keeps serving but makes every response close
+// its connection (Connection: close), so clients move to other replicas. Shutdown() drains too,
+// stops accepting and waits up to `grace` for requests being read, handled or answered; idle
+// kept-alive connections are dropped. Then it stops the io threads.
 #ifndef PI_GATEWAY_SERVER_HTTP_SERVER_H_
 #define PI_GATEWAY_SERVER_HTTP_SERVER_H_
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -58,6 +61,7 @@ class HttpServer {
 
   // Binds and starts the io threads. Returns the bound port. UNAVAILABLE if it cannot bind.
   absl::StatusOr<unsigned short> Start();
+  void StartDraining();
   void Shutdown(absl::Duration grace);
 
   // Requests being handled right now.
@@ -69,6 +73,9 @@ class HttpServer {
   const HttpServerOptions options_;
   const Router& router_;
   boost::asio::io_context io_;
+  // Keeps the io threads running while nothing is pending on them: after the acceptor closed, a
+  // request waiting for pi-server has no operation queued until its answer is posted.
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<HttpServerState> state_;
   std::vector<std::thread> threads_;
