@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/json_log.h"
 
 namespace pi::gateway {
 
@@ -14,7 +15,8 @@ const std::vector<std::string>& GatewayConfig::SettingNames() {
         "idle_timeout",   "header_timeout",  "body_timeout",    "rpc_deadline",
         "shutdown_grace", "port_file",       "public_base_url", "finix_prefix",
         "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name", "sumup_prefix",
-        "ahrvo_prefix", "rebilly_prefix", "tokenize_rate", "tokenize_burst"};
+        "ahrvo_prefix", "rebilly_prefix", "tokenize_rate", "tokenize_burst", "drain_delay",
+        "metrics_address", "metrics_port_file", "log_level"};
     for (std::string& tls : common::TlsFiles::SettingNames("grpc_tls_")) names.push_back(tls);
     return names;
   }();
@@ -48,7 +50,17 @@ absl::StatusOr<GatewayConfig> GatewayConfig::FromSettings(const common::Settings
   s.GetDuration("body_timeout", config.http.body_timeout, problems);
   s.GetDuration("rpc_deadline", config.rpc_deadline, problems);
   s.GetDuration("shutdown_grace", config.shutdown_grace, problems);
+  s.GetDuration("drain_delay", config.drain_delay, problems);
   config.port_file = s.Get("port_file");
+  config.metrics_address = s.GetOrEmpty("metrics_address", config.metrics_address);
+  if (!config.metrics_address.empty() && !common::SplitHostPort(config.metrics_address).ok()) {
+    problems.push_back("metrics_address: must be host:port, e.g. 0.0.0.0:9091, or empty for none");
+  }
+  config.metrics_port_file = s.Get("metrics_port_file");
+  config.log_level = s.Get("log_level", config.log_level);
+  if (!common::IsLogLevel(config.log_level)) {
+    problems.push_back("log_level: must be debug, info, warn or error");
+  }
   std::string& base = config.finix.public_base_url;
   base = s.Get("public_base_url", base);
   while (absl::EndsWith(base, "/")) base.pop_back();

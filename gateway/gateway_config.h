@@ -22,7 +22,13 @@ struct GatewayConfig {
   std::string grpc_target;              // required: pi-server, e.g. 127.0.0.1:50051
   absl::Duration rpc_deadline = absl::Seconds(5);
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // After SIGTERM, /healthz answers 503 this long while requests are still served.
+  absl::Duration drain_delay = absl::ZeroDuration();
   std::string port_file;                // optional: the bound HTTP port is written here
+  // Plaintext HTTP listener for Prometheus (GET /metrics); "" turns it off.
+  std::string metrics_address = "0.0.0.0:9091";
+  std::string metrics_port_file;        // optional: the bound metrics port is written here
+  std::string log_level = "info";       // debug, info, warn or error
   finix::FinixOptions finix;            // finix_prefix, public_base_url
   sumup::SumUpOptions sumup;            // sumup_prefix
   finix::FinixOptions ahrvo;            // ahrvo_prefix (default /payments/na), public_base_url

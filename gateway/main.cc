@@ -20,6 +20,8 @@
 #include "gateway/server/http_server.h"
 #include "gateway/server/router.h"
 #include "services/common/json_log.h"
+#include "services/common/metrics.h"
+#include "services/common/metrics_http_server.h"
 #include "services/common/termination_signal.h"
 
 extern char** environ;
@@ -69,8 +71,11 @@ int Run(const std::vector<std::string>& args) {
     std::cerr << "pi-gateway: invalid configuration:\n" << config.status().message() << "\n";
     return 2;
   }
+  common::SetMinLogLevel(config->log_level);
 
   common::BlockTerminationSignals();
+  // Declared first: everything that records metrics goes before it does.
+  common::MetricsRegistry metrics;
 
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = ServerChannel(*config);
   if (!channel.ok()) {
@@ -85,14 +90,19 @@ int Run(const std::vector<std::string>& args) {
     }
     config->http.tls = *std::move(tls);
   }
-  core::InstrumentClient client(*std::move(channel), config->rpc_deadline);
+  core::InstrumentClient client(*std::move(channel), config->rpc_deadline, &metrics);
   std::atomic<bool> shutting_down{false};
   server::Router router;
+  router.SetDialect("health");
   AddHealthRoute(router, shutting_down);
   // The router picks the longest matching mount, so /payments/na is Ahrvo's even under "/".
+  router.SetDialect("ahrvo");
   ahrvo::RegisterAhrvoRoutes(router, client, config->ahrvo);
+  router.SetDialect("finix");
   finix::RegisterFinixRoutes(router, client, config->finix);
+  router.SetDialect("sumup");
   sumup::RegisterSumUpRoutes(router, client, config->sumup);
+  router.SetDialect("rebilly");
   rebilly::RegisterRebillyRoutes(router, client, config->rebilly);
   hosted_fields::RegisterHostedFieldsRoutes(router, client,
                                             {absl::StrCat(config->finix.prefix, "/tokens")});
@@ -111,7 +121,20 @@ int Run(const std::vector<std::string>& args) {
     }
   }
 
-  server::HttpServer http(config->http, router);
+  common::MetricsHttpServer metrics_server(metrics);
+  if (!config->metrics_address.empty()) {
+    absl::StatusOr<int> metrics_port = metrics_server.Start(config->metrics_address);
+    if (!metrics_port.ok()) {
+      std::cerr << "pi-gateway: metrics: " << metrics_port.status().message() << "\n";
+      return 1;
+    }
+    if (!config->metrics_port_file.empty()) {
+      std::ofstream(config->metrics_port_file) << *metrics_port << "\n";
+    }
+  }
+
+  server::HttpMetrics http_metrics(metrics);
+  server::HttpServer http(config->http, router, &http_metrics);
   absl::StatusOr<unsigned short> port = http.Start();
   if (!port.ok()) {
     std::cerr << "pi-gateway: " << port.status().message() << "\n";
@@ -122,12 +145,18 @@ int Run(const std::vector<std::string>& args) {
                   {{"port", *port},
                    {"https", config->http_tls.enabled()},
                    {"grpc_target", config->grpc_target},
-                   {"grpc_tls", !config->grpc_tls.ca_file.empty()}});
+                   {"grpc_tls", !config->grpc_tls.ca_file.empty()},
+                   {"metrics_address", config->metrics_address}});
 
   int signal_number = common::WaitForTerminationSignal();
   common::LogJson("info", "shutting down", {{"signal", signal_number}});
+  // Load balancers see 503 on /healthz and stop sending; until then requests are served, each
+  // on a connection closed after its response (draining first, so whoever saw the 503 is told).
+  http.StartDraining();
   shutting_down.store(true);
+  absl::SleepFor(config->drain_delay);
   http.Shutdown(config->shutdown_grace);
+  metrics_server.Stop();
   common::LogJson("info", "pi-gateway stopped");
   return 0;
 }

@@ -4,8 +4,9 @@
 # merchant (scripts/demo-merchant/server.mjs, Node). Ctrl-C (or SIGTERM) stops them all. State
 # (database, key file, demo credentials) survives restarts in .data/.
 #
-# Ports: gRPC 50051, HTTP 8080 and the demo shop 8081 unless taken; then free ports are picked
-# and printed. PI_RUN_GRPC_PORT / PI_RUN_HTTP_PORT / PI_RUN_DEMO_PORT choose others.
+# Ports: gRPC 50051, HTTP 8080, the demo shop 8081 and metrics 9090 (pi-server) / 9091
+# (pi-gateway) unless taken; then free ports are picked and printed.
+# PI_RUN_GRPC_PORT / PI_RUN_HTTP_PORT / PI_RUN_DEMO_PORT choose others.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=$root/.data
@@ -63,14 +64,18 @@ fi
 
 grpc_port=$(pick_port "${PI_RUN_GRPC_PORT:-50051}")
 http_port=$(pick_port "${PI_RUN_HTTP_PORT:-8080}")
+server_metrics_port=$(pick_port 9090)
+gateway_metrics_port=$(pick_port 9091)
 rm -f "$data/grpc.port" "$data/http.port"
 PI_DATABASE_URL="$url" PI_KEY_FILE="$data/keys.txt" PI_GRPC_ADDRESS="127.0.0.1:$grpc_port" \
-  PI_PORT_FILE="$data/grpc.port" "$server" 2> >(tee -a "$data/pi-server.log" >&2) &
+  PI_PORT_FILE="$data/grpc.port" PI_METRICS_ADDRESS="127.0.0.1:$server_metrics_port" \
+  "$server" 2> >(tee -a "$data/pi-server.log" >&2) &
 server_pid=$!
 for _ in $(seq 100); do [[ -s $data/grpc.port ]] && break; sleep 0.1; done
 [[ -s $data/grpc.port ]] || { echo "pi-server did not start; see $data/pi-server.log" >&2; exit 1; }
 PI_GRPC_TARGET="127.0.0.1:$grpc_port" PI_HTTP_ADDRESS="127.0.0.1:$http_port" \
   PI_PUBLIC_BASE_URL="http://localhost:$http_port" PI_PORT_FILE="$data/http.port" \
+  PI_METRICS_ADDRESS="127.0.0.1:$gateway_metrics_port" \
   "$bin/gateway/pi-gateway" 2> >(tee -a "$data/pi-gateway.log" >&2) &
 gateway_pid=$!
 for _ in $(seq 100); do [[ -s $data/http.port ]] && break; sleep 0.1; done
@@ -107,6 +112,8 @@ cat <<MSG
 PaymentInstrumentService is up (Ctrl-C stops it).
   REST (Finix dialect)  http://localhost:$http_port
   gRPC (reflection)     localhost:$grpc_port
+  metrics (Prometheus)  http://localhost:$server_metrics_port/metrics (pi-server)
+                        http://localhost:$gateway_metrics_port/metrics (pi-gateway)
   PostgreSQL            psql "$url"
   demo credentials      $credential:$secret   (also in .data/demo-application.json)
   other schemes         .data/demo-credentials.json (API key, publishable key, JWT signing

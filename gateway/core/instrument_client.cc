@@ -2,14 +2,44 @@
 
 #include <grpcpp/channel.h>
 
+#include "absl/time/clock.h"
+
 namespace pi::gateway::core {
 
-InstrumentClient::InstrumentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline)
-    : stub_(v1::PaymentInstrumentService::NewStub(std::move(channel))), deadline_(deadline) {}
+namespace {
+
+// gRPC's code names, as pi-server's metrics and absl::StatusCodeToString spell them.
+const char* CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {
+      "OK",           "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND",     "ALREADY_EXISTS",    "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",    "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",          "UNAVAILABLE",       "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  int index = static_cast<int>(code);
+  return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN";
+}
+
+}  // namespace
+
+InstrumentClient::InstrumentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
+                                   common::MetricsRegistry* metrics)
+    : stub_(v1::PaymentInstrumentService::NewStub(std::move(channel))), deadline_(deadline) {
+  if (metrics != nullptr) {
+    calls_ = &metrics->AddCounter("pi_upstream_grpc_requests_total",
+                                  "Calls from the gateway to pi-server, by RPC and gRPC status "
+                                  "code (UNAVAILABLE, DEADLINE_EXCEEDED: pi-server unreachable "
+                                  "or slow).",
+                                  {"method", "code"});
+    call_duration_ = &metrics->AddHistogram("pi_upstream_grpc_request_duration_seconds",
+                                            "Duration of the gateway's calls to pi-server, by RPC.",
+                                            {"method"});
+  }
+}
 
 template <typename Request, typename Response, typename Method>
-void InstrumentClient::Call(Method method, const CallMetadata& metadata, Request request,
-                            Done<Response> done) {
+void InstrumentClient::Call(const char* name, Method method, const CallMetadata& metadata,
+                            Request request, Done<Response> done) {
   // Owns everything the call touches until its callback has run.
   struct CallState {
     grpc::ClientContext context;
@@ -29,9 +59,16 @@ void InstrumentClient::Call(Method method, const CallMetadata& metadata, Request
   state->context.set_deadline(std::chrono::system_clock::now() +
                               absl::ToChronoMilliseconds(deadline_));
   CallState* call = state.get();
+  absl::Time started = absl::Now();
   (stub_->async()->*method)(&call->context, &call->request, &call->response,
-                            [state = std::move(state), done = std::move(done)](
-                                grpc::Status status) mutable {
+                            [this, name, started, state = std::move(state),
+                             done = std::move(done)](grpc::Status status) mutable {
+                              if (calls_ != nullptr) {
+                                calls_->WithLabels({name, CodeName(status.error_code())})
+                                    .Increment();
+                                call_duration_->WithLabels({name}).Observe(
+                                    absl::ToDoubleSeconds(absl::Now() - started));
+                              }
                               // The call is complete: free its context here, before the
                               // answer goes out, so nothing of the call outlives the moment
                               // the caller may shut down (a test, or the process at exit).
@@ -48,6 +85,7 @@ void InstrumentClient::CreatePaymentInstrument(const CallMetadata& metadata,
       grpc::ClientContext*, const v1::CreatePaymentInstrumentRequest*, v1::PaymentInstrument*,
       std::function<void(grpc::Status)>);
   Call<v1::CreatePaymentInstrumentRequest, v1::PaymentInstrument>(
+      "CreatePaymentInstrument",
       static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::
                               CreatePaymentInstrument),
       metadata, std::move(request), std::move(done));
@@ -60,6 +98,7 @@ void InstrumentClient::CreateCustomerPaymentInstrument(
       grpc::ClientContext*, const v1::CreateCustomerPaymentInstrumentRequest*,
       v1::CustomerPaymentInstrument*, std::function<void(grpc::Status)>);
   Call<v1::CreateCustomerPaymentInstrumentRequest, v1::CustomerPaymentInstrument>(
+      "CreateCustomerPaymentInstrument",
       static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::
                               CreateCustomerPaymentInstrument),
       metadata, std::move(request), std::move(done));
@@ -72,6 +111,7 @@ void InstrumentClient::GetPaymentInstrument(const CallMetadata& metadata,
       grpc::ClientContext*, const v1::GetPaymentInstrumentRequest*, v1::PaymentInstrument*,
       std::function<void(grpc::Status)>);
   Call<v1::GetPaymentInstrumentRequest, v1::PaymentInstrument>(
+      "GetPaymentInstrument",
       static_cast<Method>(
           &v1::PaymentInstrumentService::Stub::async_interface::GetPaymentInstrument),
       metadata, std::move(request), std::move(done));
@@ -84,6 +124,7 @@ void InstrumentClient::UpdatePaymentInstrument(const CallMetadata& metadata,
       grpc::ClientContext*, const v1::UpdatePaymentInstrumentRequest*, v1::PaymentInstrument*,
       std::function<void(grpc::Status)>);
   Call<v1::UpdatePaymentInstrumentRequest, v1::PaymentInstrument>(
+      "UpdatePaymentInstrument",
       static_cast<Method>(
           &v1::PaymentInstrumentService::Stub::async_interface::UpdatePaymentInstrument),
       metadata, std::move(request), std::move(done));
@@ -96,6 +137,7 @@ void InstrumentClient::ListPaymentInstruments(const CallMetadata& metadata,
       grpc::ClientContext*, const v1::ListPaymentInstrumentsRequest*,
       v1::ListPaymentInstrumentsResponse*, std::function<void(grpc::Status)>);
   Call<v1::ListPaymentInstrumentsRequest, v1::ListPaymentInstrumentsResponse>(
+      "ListPaymentInstruments",
       static_cast<Method>(
           &v1::PaymentInstrumentService::Stub::async_interface::ListPaymentInstruments),
       metadata, std::move(request), std::move(done));
@@ -108,6 +150,7 @@ void InstrumentClient::CreateIdentity(const CallMetadata& metadata,
       grpc::ClientContext*, const v1::CreateIdentityRequest*, v1::Identity*,
       std::function<void(grpc::Status)>);
   Call<v1::CreateIdentityRequest, v1::Identity>(
+      "CreateIdentity",
       static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::CreateIdentity),
       metadata, std::move(request), std::move(done));
 }
@@ -118,6 +161,7 @@ void InstrumentClient::GetIdentity(const CallMetadata& metadata, v1::GetIdentity
       grpc::ClientContext*, const v1::GetIdentityRequest*, v1::Identity*,
       std::function<void(grpc::Status)>);
   Call<v1::GetIdentityRequest, v1::Identity>(
+      "GetIdentity",
       static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::GetIdentity),
       metadata, std::move(request), std::move(done));
 }
@@ -128,6 +172,7 @@ void InstrumentClient::CreateToken(const CallMetadata& metadata, v1::CreateToken
       grpc::ClientContext*, const v1::CreateTokenRequest*, v1::Token*,
       std::function<void(grpc::Status)>);
   Call<v1::CreateTokenRequest, v1::Token>(
+      "CreateToken",
       static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::CreateToken),
       metadata, std::move(request), std::move(done));
 }
@@ -138,6 +183,7 @@ void InstrumentClient::CheckOrigin(const CallMetadata& metadata, v1::CheckOrigin
       grpc::ClientContext*, const v1::CheckOriginRequest*, v1::CheckOriginResponse*,
       std::function<void(grpc::Status)>);
   Call<v1::CheckOriginRequest, v1::CheckOriginResponse>(
+      "CheckOrigin",
       static_cast<Method>(&v1::PaymentInstrumentService::Stub::async_interface::CheckOrigin),
       metadata, std::move(request), std::move(done));
 }

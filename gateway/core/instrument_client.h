@@ -1,7 +1,9 @@
 // The gateway's gRPC client of PaymentInstrumentService: asynchronous (callback API), one shared
 // channel, a deadline on every call, and the caller's `authorization`, `idempotency-key` and
-// request id (and, for cross-origin browser tokenization, the request's Origin) forwarded as
-// metadata. `done` runs on a gRPC thread. Thread-safe.
+// request id (`x-request-id`) and, for cross-origin browser tokenization, the request's Origin
+// forwarded as metadata. `done` runs on a gRPC thread. With a registry, each call is counted in
+// pi_upstream_grpc_requests_total{method,code} and timed in
+// pi_upstream_grpc_request_duration_seconds{method}. Thread-safe.
 #ifndef PI_GATEWAY_CORE_INSTRUMENT_CLIENT_H_
 #define PI_GATEWAY_CORE_INSTRUMENT_CLIENT_H_
 
@@ -11,6 +13,7 @@
 
 #include "absl/time/time.h"
 #include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
+#include "services/common/metrics.h"
 
 namespace pi::gateway::core {
 
@@ -30,7 +33,9 @@ class InstrumentClient {
   template <typename Response>
   using Done = std::function<void(const grpc::Status&, Response&&)>;
 
-  InstrumentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline);
+  // `metrics` (may be null) must outlive the client.
+  InstrumentClient(std::shared_ptr<grpc::Channel> channel, absl::Duration deadline,
+                   common::MetricsRegistry* metrics = nullptr);
 
   void CreatePaymentInstrument(const CallMetadata& metadata,
                                v1::CreatePaymentInstrumentRequest request,
@@ -56,11 +61,15 @@ class InstrumentClient {
                    Done<v1::CheckOriginResponse> done);
 
  private:
+  // `name` is the RPC's name, a string literal (a metrics label).
   template <typename Request, typename Response, typename Method>
-  void Call(Method method, const CallMetadata& metadata, Request request, Done<Response> done);
+  void Call(const char* name, Method method, const CallMetadata& metadata, Request request,
+            Done<Response> done);
 
   std::unique_ptr<v1::PaymentInstrumentService::Stub> stub_;
   absl::Duration deadline_;
+  common::CounterFamily* calls_ = nullptr;
+  common::HistogramFamily* call_duration_ = nullptr;
 };
 
 }  // namespace pi::gateway::core

@@ -9,39 +9,39 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "absl/random/random.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "services/common/json_log.h"
+#include "services/common/request_id.h"
 
 namespace pi::gateway::server {
+
+// What the server shares with its connections.
+struct HttpServerState {
+  std::atomic<int> in_flight{0};  // requests read and not answered yet
+  // Connections between the first byte of a request and the end of its response: Shutdown
+  // waits for these.
+  std::atomic<int> busy{0};
+  std::atomic<bool> draining{false};  // answer, then close the connection
+  HttpMetrics* metrics = nullptr;
+};
+
 namespace {
 
 namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-constexpr size_t kMaxRequestIdLength = 128;
-
 std::chrono::milliseconds Chrono(absl::Duration d) { return absl::ToChronoMilliseconds(d); }
 
-std::string NewRequestId() {
-  thread_local absl::BitGen gen;
-  return absl::StrFormat("RQ%016x%016x", absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
-}
-
-// A caller's request id is echoed and logged: accept short printable ones only.
-std::string RequestIdFrom(const Request& request) {
+// A caller's request id is echoed, logged and forwarded to pi-server: only a valid one is kept.
+std::string RequestIdFrom(const http::request_header<>& request) {
   auto it = request.find("x-request-id");
   if (it != request.end()) {
     absl::string_view id(it->value().data(), it->value().size());
-    bool usable = !id.empty() && id.size() <= kMaxRequestIdLength;
-    for (char c : id) usable = usable && absl::ascii_isgraph(static_cast<unsigned char>(c));
-    if (usable) return std::string(id);
+    if (common::IsValidRequestId(id)) return std::string(id);
   }
-  return NewRequestId();
+  return common::NewRequestId();
 }
 
 // One connection. `Stream` is beast::tcp_stream (HTTP) or beast::ssl_stream over it (HTTPS);
@@ -54,9 +54,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // `stream_args` construct the stream: the socket, and the TLS context for HTTPS.
   template <typename... StreamArgs>
   Session(const HttpServerOptions& options, const Router& router,
-          std::shared_ptr<std::atomic<int>> in_flight, StreamArgs&&... stream_args)
+          std::shared_ptr<HttpServerState> state, StreamArgs&&... stream_args)
       : stream_(std::forward<StreamArgs>(stream_args)...), options_(options), router_(router),
-        in_flight_(std::move(in_flight)) {}
+        state_(std::move(state)) {}
+  ~Session() { EndBusy(); }
 
   void Start() {
     if constexpr (kTls) {
@@ -74,16 +75,32 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
  private:
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
 
-  // Waits, up to the idle timeout, for the first bytes of the next request.
+  // Waits, up to the idle timeout, for the first bytes of the next request. While the server
+  // drains, a kept-alive connection is closed instead (a new one still gets its first request).
   void WaitForRequest() {
-    if (buffer_.size() > 0) return ReadHeader();
+    EndBusy();
+    if (buffer_.size() > 0) {
+      BeginBusy();
+      return ReadHeader();
+    }
+    if (served_ > 0 && state_->draining.load()) return Close();
     Tcp().expires_after(Chrono(options_.idle_timeout));
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = this->shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec) return self->Close();
                               self->buffer_.commit(n);
+                              self->BeginBusy();
                               self->ReadHeader();
                             });
+  }
+
+  void BeginBusy() {
+    if (!busy_) ++state_->busy;
+    busy_ = true;
+  }
+  void EndBusy() {
+    if (busy_) --state_->busy;
+    busy_ = false;
   }
 
   void ReadHeader() {
@@ -139,7 +156,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     beast::error_code peer_ec;
     tcp::endpoint peer = Tcp().socket().remote_endpoint(peer_ec);
     if (!peer_ec) exchange.client_address = peer.address().to_string();
-    ++*in_flight_;
+    Started();
     router_.Dispatch(exchange, MakeResponder());
   }
 
@@ -158,17 +175,25 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (header.method() != http::verb::unknown) exchange.request.method(header.method());
       exchange.request.target(header.target());
       exchange.request.version(header.version() == 10 ? 10 : 11);
+      exchange.request_id = RequestIdFrom(header);
+    } else {
+      exchange.request_id = common::NewRequestId();
     }
-    exchange.request_id = NewRequestId();
     SplitTarget(exchange);
+    exchange.route = &router_.UnmatchedFor(exchange.path);
     exchange.request.keep_alive(false);
-    ++*in_flight_;
+    Started();
     MakeResponder()(router_.RendererFor(exchange.path)(error, exchange));
   }
 
   void BeginExchange() {
     exchange_ = std::make_shared<Exchange>();
     started_ = absl::Now();
+  }
+
+  void Started() {
+    ++state_->in_flight;
+    if (state_->metrics != nullptr) state_->metrics->Started();
   }
 
   static void SplitTarget(Exchange& exchange) {
@@ -189,18 +214,26 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void Write(Response response) {
     const Exchange& exchange = *exchange_;
     response.version(exchange.request.version());
-    response.keep_alive(exchange.request.keep_alive() && response.keep_alive());
+    // While draining, every answer closes its connection so clients go elsewhere.
+    response.keep_alive(exchange.request.keep_alive() && response.keep_alive() &&
+                        !state_->draining.load());
     response.set("X-Request-Id", exchange.request_id);
     // A 204 carries no Content-Length (RFC 9110, 8.6); prepare_payload would add "0".
     if (!response.has_content_length() && response.result() != http::status::no_content) {
       response.prepare_payload();
     }
-    Log(exchange, response.result_int());
+    absl::Duration latency = absl::Now() - started_;
+    Log(exchange, response.result_int(), latency);
+    if (state_->metrics != nullptr) {
+      state_->metrics->Finished(exchange.route, exchange.request.method(), response.result_int(),
+                                latency);
+    }
+    ++served_;
     response_ = std::make_shared<Response>(std::move(response));
     Tcp().expires_after(Chrono(options_.body_timeout));
     http::async_write(stream_, *response_,
                       [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                        --*self->in_flight_;
+                        --self->state_->in_flight;
                         bool keep_alive = self->response_->keep_alive();
                         self->response_.reset();
                         if (ec || !keep_alive) return self->Close();
@@ -208,18 +241,24 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                       });
   }
 
-  void Log(const Exchange& exchange, unsigned status) {
-    common::LogJson(status >= 500 ? "error" : "info", "http",
-                    {{"method", std::string(exchange.request.method_string())},
-                     {"path", exchange.path},
-                     {"status", status},
-                     {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - started_)},
-                     {"request_id", exchange.request_id}});
+  // The access-log line: no headers, no query string, no body.
+  void Log(const Exchange& exchange, unsigned status, absl::Duration latency) {
+    nlohmann::json fields = {{"method", std::string(exchange.request.method_string())},
+                             {"path", exchange.path},
+                             {"status", status},
+                             {"latency_ms", absl::ToDoubleMilliseconds(latency)},
+                             {"request_id", exchange.request_id}};
+    if (exchange.route != nullptr) {
+      fields["dialect"] = exchange.route->dialect;
+      fields["route"] = exchange.route->pattern;
+    }
+    common::LogJson(status >= 500 ? "error" : "info", "http", std::move(fields));
   }
 
   // Closes the TCP connection. Over TLS this skips close_notify: every response is delimited by
   // Content-Length, so a truncation cannot pass for a complete message.
   void Close() {
+    EndBusy();
     beast::error_code ignored;
     Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
     Tcp().close();
@@ -229,7 +268,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   beast::flat_buffer buffer_;
   const HttpServerOptions& options_;
   const Router& router_;
-  std::shared_ptr<std::atomic<int>> in_flight_;
+  std::shared_ptr<HttpServerState> state_;
+  bool busy_ = false;   // counted in state_->busy
+  int served_ = 0;      // responses written on this connection
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<Exchange> exchange_;
   std::shared_ptr<Response> response_;
@@ -254,8 +295,13 @@ absl::StatusOr<std::shared_ptr<net::ssl::context>> MakeServerTlsContext(
   return context;
 }
 
-HttpServer::HttpServer(HttpServerOptions options, const Router& router)
-    : options_(std::move(options)), router_(router), acceptor_(net::make_strand(io_)) {}
+HttpServer::HttpServer(HttpServerOptions options, const Router& router, HttpMetrics* metrics)
+    : options_(std::move(options)), router_(router), acceptor_(net::make_strand(io_)),
+      state_(std::make_shared<HttpServerState>()) {
+  state_->metrics = metrics;
+}
+
+int HttpServer::in_flight() const { return state_->in_flight.load(); }
 
 HttpServer::~HttpServer() { Shutdown(absl::ZeroDuration()); }
 
@@ -272,6 +318,7 @@ absl::StatusOr<unsigned short> HttpServer::Start() {
                                                options_.port, ": ", ec.message()));
   }
   unsigned short port = acceptor_.local_endpoint().port();
+  work_.emplace(io_.get_executor());
   Accept();
   for (int i = 0; i < options_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
   return port;
@@ -282,10 +329,10 @@ void HttpServer::Accept() {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec && options_.tls) {
       std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-          options_, router_, in_flight_, std::move(socket), *options_.tls)
+          options_, router_, state_, std::move(socket), *options_.tls)
           ->Start();
     } else if (!ec) {
-      std::make_shared<Session<beast::tcp_stream>>(options_, router_, in_flight_,
+      std::make_shared<Session<beast::tcp_stream>>(options_, router_, state_,
                                                    std::move(socket))
           ->Start();
     }
@@ -293,14 +340,21 @@ void HttpServer::Accept() {
   });
 }
 
+void HttpServer::StartDraining() { state_->draining.store(true); }
+
 void HttpServer::Shutdown(absl::Duration grace) {
   if (threads_.empty()) return;
+  StartDraining();
   net::post(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);
   });
+  // Requests being read, handled or answered finish; idle kept-alive connections are closed.
   absl::Time deadline = absl::Now() + grace;
-  while (in_flight_->load() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  while (state_->busy.load() > 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  work_.reset();
   io_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();

@@ -5,25 +5,31 @@
 //   - body_timeout and max_body_bytes: larger bodies are refused with 413 before being read;
 //   - max_header_bytes: larger headers get 431.
 // Transport errors are rendered by the router's dialect for the request's path. One JSON log line
-// per request (method, path, status, latency, request id; no headers, no bodies).
+// per request (method, path, dialect, route, status, latency, request id; no headers, no query,
+// no bodies) and, with HttpMetrics, its metrics.
 // With `tls` set, every connection is HTTPS (the handshake must finish within header_timeout).
-// Start() binds and begins serving; Shutdown() stops accepting, waits up to `grace` for requests
-// in flight, then stops the io threads.
+// Start() binds and begins serving. StartDraining() keeps serving but makes every response close
+// its connection (Connection: close), so clients move to other replicas. Shutdown() drains too,
+// stops accepting and waits up to `grace` for requests being read, handled or answered; idle
+// kept-alive connections are dropped. Then it stops the io threads.
 #ifndef PI_GATEWAY_SERVER_HTTP_SERVER_H_
 #define PI_GATEWAY_SERVER_HTTP_SERVER_H_
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "gateway/server/http_metrics.h"
 #include "gateway/server/router.h"
 
 namespace pi::gateway::server {
@@ -45,18 +51,21 @@ struct HttpServerOptions {
 absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
     const std::string& cert_chain_file, const std::string& private_key_file);
 
+struct HttpServerState;
+
 class HttpServer {
  public:
-  // `router` must outlive the server.
-  HttpServer(HttpServerOptions options, const Router& router);
+  // `router` and `metrics` (may be null) must outlive the server.
+  HttpServer(HttpServerOptions options, const Router& router, HttpMetrics* metrics = nullptr);
   ~HttpServer();
 
   // Binds and starts the io threads. Returns the bound port. UNAVAILABLE if it cannot bind.
   absl::StatusOr<unsigned short> Start();
+  void StartDraining();
   void Shutdown(absl::Duration grace);
 
   // Requests being handled right now.
-  int in_flight() const { return in_flight_->load(); }
+  int in_flight() const;
 
  private:
   void Accept();
@@ -64,8 +73,11 @@ class HttpServer {
   const HttpServerOptions options_;
   const Router& router_;
   boost::asio::io_context io_;
+  // Keeps the io threads running while nothing is pending on them: after the acceptor closed, a
+  // request waiting for pi-server has no operation queued until its answer is posted.
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
+  std::shared_ptr<HttpServerState> state_;
   std::vector<std::thread> threads_;
 };
 

@@ -17,6 +17,12 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
+// What metrics and the access log call a request: bounded names, never ids.
+struct RouteName {
+  std::string dialect;  // "finix", "sumup", "ahrvo", "rebilly", "health", or "" for none
+  std::string pattern;  // "/payment_instruments/{id}", or "unmatched" (404, 405, unreadable)
+};
+
 // One request in flight: what a handler sees.
 struct Exchange {
   Request request;
@@ -29,6 +35,7 @@ struct Exchange {
   // browser request: its Origin, which the dialect forwards to pi-server to be checked. Never
   // read from a header by anything else, so a client cannot place it on other routes.
   std::string browser_origin;
+  const RouteName* route = nullptr;           // set by the router; owned by it
 };
 
 // The value of request header `name` (case-insensitive), or "" when absent.

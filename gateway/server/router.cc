@@ -41,11 +41,14 @@ Response PlainError(const HttpError& error, const Exchange& exchange) {
 }
 
 void Router::Mount(std::string prefix, ErrorRenderer renderer) {
-  mounts_.push_back({std::move(prefix), std::move(renderer)});
+  mounts_.push_back({std::move(prefix), std::move(renderer),
+                     std::make_unique<const RouteName>(RouteName{dialect_, "unmatched"})});
 }
 
 void Router::Add(http::verb method, std::string pattern, Handler handler) {
-  routes_.push_back({method, Segments(pattern), std::move(handler)});
+  std::vector<std::string> segments = Segments(pattern);
+  routes_.push_back({method, std::move(segments), std::move(handler),
+                     std::make_unique<const RouteName>(RouteName{dialect_, std::move(pattern)})});
 }
 
 bool Router::Wrap(http::verb method, absl::string_view pattern,
@@ -60,15 +63,26 @@ bool Router::Wrap(http::verb method, absl::string_view pattern,
   return false;
 }
 
-const ErrorRenderer& Router::RendererFor(absl::string_view path) const {
-  static const ErrorRenderer kPlain = PlainError;
+const Router::MountPoint* Router::MountFor(absl::string_view path) const {
   const MountPoint* best = nullptr;
   for (const MountPoint& m : mounts_) {
     bool covers = m.prefix == "/" || path == m.prefix ||
                   absl::StartsWith(path, m.prefix + "/");
     if (covers && (best == nullptr || m.prefix.size() > best->prefix.size())) best = &m;
   }
-  return best ? best->renderer : kPlain;
+  return best;
+}
+
+const ErrorRenderer& Router::RendererFor(absl::string_view path) const {
+  static const ErrorRenderer kPlain = PlainError;
+  const MountPoint* mount = MountFor(path);
+  return mount ? mount->renderer : kPlain;
+}
+
+const RouteName& Router::UnmatchedFor(absl::string_view path) const {
+  static const RouteName kNone = {"", "unmatched"};
+  const MountPoint* mount = MountFor(path);
+  return mount ? *mount->unmatched : kNone;
 }
 
 void Router::Dispatch(Exchange& exchange, const Responder& respond) const {
@@ -80,9 +94,11 @@ void Router::Dispatch(Exchange& exchange, const Responder& respond) const {
     path_known = true;
     if (route.method != exchange.request.method()) continue;
     exchange.params = std::move(params);
+    exchange.route = route.name.get();
     route.handler(exchange, respond);
     return;
   }
+  exchange.route = &UnmatchedFor(exchange.path);
   HttpError error = path_known
                         ? HttpError{http::status::method_not_allowed,
                                     "the method is not allowed on this resource"}

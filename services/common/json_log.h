@@ -12,8 +12,15 @@
 
 namespace pi::common {
 
-// Writes `fields` plus "ts" (RFC 3339, UTC), "level" and "msg" as one line.
+// Writes `fields` plus "ts" (RFC 3339, UTC), "level" and "msg" as one line, unless `level` is
+// below the minimum level. Levels: "debug" < "info" < "warn" < "error".
 void LogJson(absl::string_view level, absl::string_view msg, nlohmann::json fields = {});
+
+// True for the four level names above.
+bool IsLogLevel(absl::string_view level);
+// Drops lines below `level` from now on (default "info"); call at start, before logging from
+// other threads matters. Ignores an unknown name.
+void SetMinLogLevel(absl::string_view level);
 
 }  // namespace pi::common
 

@@ -2,9 +2,11 @@
 
 namespace pi::common {
 
-PeriodicTask::PeriodicTask(absl::Duration interval, std::function<void()> task)
-    : interval_(interval), task_(std::move(task)) {
+PeriodicTask::PeriodicTask(absl::Duration interval, std::function<void()> task,
+                           PeriodicTaskOptions options)
+    : interval_(interval), task_(std::move(task)), options_(options) {
   thread_ = std::thread([this] {
+    if (options_.run_at_start) task_();
     std::unique_lock<std::mutex> lock(mu_);
     while (!cv_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] { return stopping_; })) {
       lock.unlock();
@@ -24,7 +26,7 @@ void PeriodicTask::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  task_();
+  if (options_.run_at_stop) task_();
 }
 
 }  // namespace pi::common

@@ -46,6 +46,11 @@ std::string Settings::Get(const std::string& name, const std::string& fallback) 
   return it == values_.end() || it->second.empty() ? fallback : it->second;
 }
 
+std::string Settings::GetOrEmpty(const std::string& name, const std::string& fallback) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
+}
+
 void Settings::GetInt(const std::string& name, int low, int high, int& out,
                       std::vector<std::string>& problems) const {
   std::string raw = Get(name);
@@ -68,6 +73,21 @@ void Settings::GetDuration(const std::string& name, absl::Duration& out,
     return;
   }
   out = value;
+}
+
+absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address) {
+  size_t colon = address.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", address, "\" is not host:port, e.g. 0.0.0.0:9090"));
+  }
+  std::string host = address.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return std::make_pair(host, port);
 }
 
 }  // namespace pi::common

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -23,6 +24,9 @@ class Settings {
 
   // The value of `name`, or `fallback` when unset or empty.
   std::string Get(const std::string& name, const std::string& fallback = "") const;
+  // The value of `name`, or `fallback` when unset; an explicitly empty value stays empty (for
+  // settings where "" means off).
+  std::string GetOrEmpty(const std::string& name, const std::string& fallback) const;
 
   // Typed reads: leave `out` unchanged when unset; append a message to `problems` when malformed.
   void GetInt(const std::string& name, int low, int high, int& out,
@@ -33,6 +37,9 @@ class Settings {
  private:
   std::map<std::string, std::string> values_;
 };
+
+// Splits "host:port" ("[::1]:9090" too; port 0 to 65535). INVALID_ARGUMENT when malformed.
+absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address);
 
 }  // namespace pi::common
 

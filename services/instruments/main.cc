@@ -18,6 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/json_log.h"
+#include "services/common/metrics.h"
+#include "services/common/metrics_http_server.h"
 #include "services/common/periodic_task.h"
 #include "services/common/termination_signal.h"
 #include "services/instruments/admin_commands.h"
@@ -35,6 +37,7 @@
 #include "services/instruments/crypto/secret_hash.h"
 #include "services/instruments/server_config.h"
 #include "services/instruments/storage/pg_allowed_origin_repository.h"
+#include "services/instruments/server_metrics.h"
 #include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/domain/credential_cache.h"
 #include "services/instruments/storage/pg_credential_listener.h"
@@ -44,6 +47,7 @@
 #include "services/instruments/storage/pg_data_key_repository.h"
 #include "services/instruments/storage/pg_health_probe.h"
 #include "services/instruments/storage/pg_instrument_repository.h"
+#include "services/instruments/storage/pg_key_inventory.h"
 #include "services/instruments/storage/pg_worker_pool.h"
 
 extern char** environ;
@@ -119,6 +123,7 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "pi-server: invalid configuration:\n" << config.status().message() << "\n";
     return 2;
   }
+  common::SetMinLogLevel(config->log_level);
   absl::StatusOr<crypto::KeyRing> keys = crypto::KeyRing::Load(config->key_file);
   if (!keys.ok()) {
     std::cerr << "pi-server: " << keys.status().message() << "\n";
@@ -133,6 +138,9 @@ int Serve(const std::vector<std::string>& args) {
   // Signals are taken synchronously below; block them before any thread starts.
   common::BlockTerminationSignals();
 
+  // Declared first: everything that records metrics goes before it does.
+  common::MetricsRegistry metrics;
+
   std::vector<storage::PreparedStatement> statements = storage::PgInstrumentRepository::Statements();
   for (auto& s : storage::PgCredentialRepository::Statements()) statements.push_back(s);
   for (auto& s : storage::PgDataKeyRepository::Statements()) statements.push_back(s);
@@ -143,6 +151,7 @@ int Serve(const std::vector<std::string>& args) {
   for (auto& s : storage::PgAllowedOriginRepository::Statements()) statements.push_back(s);
   storage::PgWorkerPool pool({config->database_url, config->db_workers,
                               static_cast<size_t>(config->db_queue), std::move(statements)});
+  RegisterPoolMetrics(metrics, pool);
   storage::PgInstrumentRepository instrument_repository(
       pool, {.max_batch = config->create_batch_size,
              .max_in_flight = std::min(config->create_batches, config->db_workers)});
@@ -171,19 +180,42 @@ int Serve(const std::vector<std::string>& args) {
   domain::IdempotencyGuard idempotency(idempotency_keys, instrument_repository);
   domain::OriginPolicy origin_policy(allowed_origins, audit_log);
   // Deletes expired token payloads (security codes included) and idempotency keys. Several
-  // replicas may sweep at once; the statements are idempotent.
-  common::PeriodicTask sweeper(config->sweep_interval, [url = config->database_url] {
-    absl::StatusOr<storage::SweepResult> swept = storage::SweepExpired(url, absl::Now());
-    if (!swept.ok()) {
-      common::LogJson("warn", "sweep failed", {{"error", std::string(swept.status().message())}});
-    } else if (swept->token_payloads_deleted + swept->tokens_deleted +
-                   swept->idempotency_keys_deleted > 0) {
-      common::LogJson("info", "swept expired data",
-                      {{"token_payloads", swept->token_payloads_deleted},
-                       {"tokens", swept->tokens_deleted},
-                       {"idempotency_keys", swept->idempotency_keys_deleted}});
-    }
-  });
+  // replicas may sweep at once; the statements are idempotent. No last run at shutdown: it
+  // would only delay the exit (by a connect timeout when the database is unreachable).
+  SweepMetrics sweep_metrics(metrics);
+  common::PeriodicTask sweeper(
+      config->sweep_interval,
+      [url = config->database_url, &sweep_metrics] {
+        absl::Time now = absl::Now();
+        absl::StatusOr<storage::SweepResult> swept = storage::SweepExpired(url, now);
+        if (!swept.ok()) {
+          sweep_metrics.Failed();
+          common::LogJson("warn", "sweep failed",
+                          {{"error", std::string(swept.status().message())}});
+          return;
+        }
+        sweep_metrics.Succeeded(*swept, now);
+        if (swept->token_payloads_deleted + swept->tokens_deleted +
+                swept->idempotency_keys_deleted > 0) {
+          common::LogJson("info", "swept expired data",
+                          {{"token_payloads", swept->token_payloads_deleted},
+                           {"tokens", swept->tokens_deleted},
+                           {"idempotency_keys", swept->idempotency_keys_deleted}});
+        }
+      },
+      {.run_at_stop = false});
+  // Key versions in use, for the metrics: read at start, then as often as the sweeper runs.
+  KeyMetrics key_metrics(metrics, *keys);
+  common::PeriodicTask key_inventory(
+      config->sweep_interval,
+      [url = config->database_url, &key_metrics] {
+        absl::StatusOr<storage::KeyInventory> inventory = storage::ReadKeyInventory(url);
+        if (inventory.ok()) return key_metrics.Update(*inventory);
+        key_metrics.Failed();
+        common::LogJson("warn", "reading the key inventory failed",
+                        {{"error", std::string(inventory.status().message())}});
+      },
+      {.run_at_start = true, .run_at_stop = false});
   // Authentication reads credentials through a cache that PostgreSQL notifications keep exact
   // (migration 0009); without the listener's connection it is bypassed.
   domain::CachingCredentialStore credential_cache(credential_repository, clock,
@@ -205,9 +237,15 @@ int Serve(const std::vector<std::string>& args) {
                                                     std::move(done));
                                  },
                                  clock});
+  api::RpcMetrics rpc_metrics(metrics);
   api::PaymentInstrumentHandler handler(authenticator, instruments, tokens, idempotency,
-                                        identities, signup, origin_policy, audit_log);
+                                        identities, signup, origin_policy, audit_log,
+                                        rpc_metrics);
   api::HealthHandler health;
+  metrics.AddGaugeCallback("pi_health_serving",
+                           "1 while grpc.health.v1 answers SERVING: the database is reachable "
+                           "and no shutdown has begun.",
+                           [&health] { return health.serving() ? 1 : 0; });
   storage::PgHealthProbe probe(config->database_url, config->health_interval,
                                [&health](bool reachable) {
                                  health.SetDatabaseReachable(reachable);
@@ -222,6 +260,16 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "pi-server: TLS: " << credentials.status().message() << "\n";
     return 2;
   }
+  common::MetricsHttpServer metrics_server(metrics);
+  if (!config->metrics_address.empty()) {
+    absl::StatusOr<int> metrics_port = metrics_server.Start(config->metrics_address);
+    if (!metrics_port.ok()) {
+      std::cerr << "pi-server: metrics: " << metrics_port.status().message() << "\n";
+      return 1;
+    }
+    WritePortFile(config->metrics_port_file, *metrics_port);
+  }
+
   // Kubernetes probes speak plaintext gRPC: with TLS on the main port they use this one.
   std::unique_ptr<grpc::Server> health_server;
   if (!config->health_address.empty()) {
@@ -256,7 +304,8 @@ int Serve(const std::vector<std::string>& args) {
                    {"port", port},
                    {"tls", config->tls.enabled()},
                    {"client_certificates_required", !config->tls.ca_file.empty()},
-                   {"health_address", config->health_address}});
+                   {"health_address", config->health_address},
+                   {"metrics_address", config->metrics_address}});
 
   int signal_number = common::WaitForTerminationSignal();
   common::LogJson("info", "shutting down", {{"signal", signal_number}});
@@ -268,8 +317,10 @@ int Serve(const std::vector<std::string>& args) {
   if (health_server) health_server->Shutdown();
   probe.Stop();
   sweeper.Stop();
+  key_inventory.Stop();
   count_flusher.Stop();  // flushes the last counts while the pool still runs
   pool.Stop();
+  metrics_server.Stop();
   common::LogJson("info", "pi-server stopped");
   return 0;
 }

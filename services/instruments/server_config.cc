@@ -1,6 +1,7 @@
 #include "services/instruments/server_config.h"
 
 #include "absl/strings/str_join.h"
+#include "services/common/json_log.h"
 
 #ifndef PI_DEFAULT_BIN_TABLE
 #define PI_DEFAULT_BIN_TABLE "services/instruments/data/sandbox_bins.csv"
@@ -15,7 +16,7 @@ const std::vector<std::string>& ServerConfig::SettingNames() {
         "db_workers",      "db_queue",    "health_interval", "drain_delay",
         "shutdown_grace",  "bin_table",   "health_address",  "health_port_file",
         "token_ttl",       "sweep_interval",  "create_batch_size", "create_batches",
-        "credential_cache_ttl"};
+        "credential_cache_ttl", "metrics_address", "metrics_port_file", "log_level"};
     for (std::string& tls : common::TlsFiles::SettingNames("tls_")) names.push_back(tls);
     return names;
   }();
@@ -50,6 +51,15 @@ absl::StatusOr<ServerConfig> ServerConfig::FromSettings(const Settings& s) {
     problems.push_back("health_address: must be host:port, e.g. 0.0.0.0:8081");
   }
   config.health_port_file = s.Get("health_port_file");
+  config.metrics_address = s.GetOrEmpty("metrics_address", config.metrics_address);
+  if (!config.metrics_address.empty() && !common::SplitHostPort(config.metrics_address).ok()) {
+    problems.push_back("metrics_address: must be host:port, e.g. 0.0.0.0:9090, or empty for none");
+  }
+  config.metrics_port_file = s.Get("metrics_port_file");
+  config.log_level = s.Get("log_level", config.log_level);
+  if (!common::IsLogLevel(config.log_level)) {
+    problems.push_back("log_level: must be debug, info, warn or error");
+  }
   s.GetDuration("token_ttl", config.token_ttl, problems);
   s.GetDuration("sweep_interval", config.sweep_interval, problems);
   s.GetDuration("credential_cache_ttl", config.credential_cache_ttl, problems);

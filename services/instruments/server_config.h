@@ -46,6 +46,10 @@ struct ServerConfig {
   // when the main listener uses TLS; "" for none (health is then served on grpc_address).
   std::string health_address;
   std::string health_port_file;             // optional: the bound health port is written here
+  // Plaintext HTTP listener for Prometheus (GET /metrics); "" turns it off.
+  std::string metrics_address = "0.0.0.0:9090";
+  std::string metrics_port_file;            // optional: the bound metrics port is written here
+  std::string log_level = "info";           // debug, info, warn or error
 
   static const std::vector<std::string>& SettingNames();
   static absl::StatusOr<ServerConfig> FromSettings(const Settings& settings);

@@ -51,11 +51,6 @@ namespace {
 using grpc::health::v1::HealthCheckResponse;
 using nlohmann::json;
 
-// Settings the manifests already carry for work of another branch (Prometheus metrics on both
-// binaries). While a binary does not read one, the test reports it instead of failing; once both
-// binaries read it, take it out of this list so that it is checked like every other setting.
-const std::set<std::string> kPendingSettings = {"metrics_address"};
-
 constexpr int kSkipped = 77;  // manifests.py: kubectl is missing
 
 // PI_GRPC_ADDRESS -> grpc_address; "" for variables that are no setting.
@@ -143,7 +138,7 @@ class DeployEnvTest : public ::testing::TestWithParam<std::string> {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
-  // Every PI_ variable of `workload` is one of `known`, or pending (reported).
+  // Every PI_ variable of `workload` is one of `known`.
   void ExpectOnlyKnownSettings(const std::string& workload, const std::vector<std::string>& known) {
     const json& w = workloads_.at(workload);
     std::vector<std::string> variables;
@@ -153,18 +148,9 @@ class DeployEnvTest : public ::testing::TestWithParam<std::string> {
       std::string setting = SettingName(variable);
       if (setting.empty()) continue;
       bool is_known = std::find(known.begin(), known.end(), setting) != known.end();
-      if (!is_known && kPendingSettings.count(setting)) {
-        std::cout << "[ PENDING  ] " << workload << ": " << variable
-                  << " is not yet a setting of this binary (metrics branch); not checked\n";
-        continue;
-      }
       EXPECT_TRUE(is_known) << workload << ": " << variable
                             << " is no setting of the binary, which would ignore it (known: "
                             << SettingsList(known) << ")";
-      if (is_known && kPendingSettings.count(setting)) {
-        std::cout << "[   NOTE   ] " << workload << ": " << variable
-                  << " is now a setting; remove it from kPendingSettings\n";
-      }
     }
   }
 

@@ -109,4 +109,42 @@ absl::StatusOr<std::string> RawExchange(int port, const std::string& raw) {
   }
 }
 
+struct HttpConnection::Impl {
+  net::io_context io;
+  beast::tcp_stream stream{io};
+};
+
+HttpConnection::HttpConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpConnection::~HttpConnection() = default;
+
+absl::StatusOr<std::unique_ptr<HttpConnection>> HttpConnection::Open(int port) {
+  auto impl = std::make_unique<Impl>();
+  try {
+    Connect(impl->stream, port, std::chrono::seconds(30));
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(e.what());
+  }
+  return std::unique_ptr<HttpConnection>(new HttpConnection(std::move(impl)));
+}
+
+absl::StatusOr<HttpReply> HttpConnection::Call(const std::string& method,
+                                               const std::string& target,
+                                               const std::string& body,
+                                               const std::map<std::string, std::string>& headers) {
+  try {
+    impl_->stream.expires_after(std::chrono::seconds(30));
+    return Exchange(impl_->stream, method, target, body, headers);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(e.what());
+  }
+}
+
+bool HttpConnection::ClosedByServer() {
+  impl_->stream.expires_after(std::chrono::seconds(10));
+  char byte;
+  beast::error_code ec;
+  impl_->stream.read_some(net::buffer(&byte, 1), ec);
+  return ec == net::error::eof || ec == net::error::connection_reset;
+}
+
 }  // namespace pi::testing

@@ -45,6 +45,8 @@ absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const st
                                                    {"PI_KEY_FILE", dir + "/keys"},
                                                    {"PI_GRPC_ADDRESS", "127.0.0.1:0"},
                                                    {"PI_PORT_FILE", dir + "/grpc.port"},
+                                                   {"PI_METRICS_ADDRESS", "127.0.0.1:0"},
+                                                   {"PI_METRICS_PORT_FILE", dir + "/server-metrics.port"},
                                                    {"PI_HEALTH_INTERVAL", "200ms"}};
   for (const auto& [k, v] : options.server_env) server_env[k] = v;
   system->server_env_ = server_env;
@@ -57,11 +59,18 @@ absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const st
     return absl::InternalError(absl::StrCat("pi-server did not start: ", system->server_log()));
   }
   system->grpc_port_ = *grpc_port;
+  if (!server_env["PI_METRICS_ADDRESS"].empty()) {
+    absl::StatusOr<int> port = WaitForPortFile(dir + "/server-metrics.port", absl::Seconds(20));
+    if (!port.ok()) return absl::InternalError("pi-server wrote no metrics port");
+    system->server_metrics_port_ = *port;
+  }
 
   std::map<std::string, std::string> gateway_env = {
       {"PI_GRPC_TARGET", absl::StrCat("127.0.0.1:", system->grpc_port_)},
       {"PI_HTTP_ADDRESS", "127.0.0.1:0"},
-      {"PI_PORT_FILE", dir + "/http.port"}};
+      {"PI_PORT_FILE", dir + "/http.port"},
+      {"PI_METRICS_ADDRESS", "127.0.0.1:0"},
+      {"PI_METRICS_PORT_FILE", dir + "/gateway-metrics.port"}};
   for (const auto& [k, v] : options.gateway_env) gateway_env[k] = v;
   absl::StatusOr<ChildProcess> gateway =
       ChildProcess::Start(PI_GATEWAY_BINARY, {}, gateway_env, dir + "/pi-gateway.log");
@@ -72,6 +81,11 @@ absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const st
     return absl::InternalError(absl::StrCat("pi-gateway did not start: ", system->gateway_log()));
   }
   system->http_port_ = *http_port;
+  if (!gateway_env["PI_METRICS_ADDRESS"].empty()) {
+    absl::StatusOr<int> port = WaitForPortFile(dir + "/gateway-metrics.port", absl::Seconds(20));
+    if (!port.ok()) return absl::InternalError("pi-gateway wrote no metrics port");
+    system->gateway_metrics_port_ = *port;
+  }
   system->database_url_ = options.database_url;
   if (options.create_application && options.create_identity) {
     system->identity_id_ = system->CreateIdentity();
@@ -114,6 +128,7 @@ absl::StatusOr<int> SystemUnderTest::StartReplica() {
   std::string name = absl::StrCat("replica", replicas_.size() + 1);
   std::map<std::string, std::string> env = server_env_;
   env["PI_PORT_FILE"] = absl::StrCat(dir_, "/", name, ".port");
+  env["PI_METRICS_PORT_FILE"] = absl::StrCat(dir_, "/", name, "-metrics.port");
   absl::StatusOr<ChildProcess> replica =
       ChildProcess::Start(PI_SERVER_BINARY, {}, env, absl::StrCat(dir_, "/", name, ".log"));
   if (!replica.ok()) return replica.status();

@@ -1,7 +1,7 @@
 // The whole system for end-to-end tests: a fresh key file, an application with a Basic
 // credential and one identity (made through the gateway's Finix POST /identities), the real
-// pi-server and pi-gateway binaries on loopback (ports picked by the
-// binaries and read back from port files), logs in a private directory. Destruction kills what is
+// pi-server and pi-gateway binaries on loopback (ports picked by the binaries, metrics listeners
+// included, and read back from port files), logs in a private directory. Destruction kills what is
 // still running and removes the directory (test keys and logs included). Not thread-safe.
 #ifndef PI_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
 #define PI_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
@@ -52,6 +52,9 @@ class SystemUnderTest {
   absl::StatusOr<int> StartReplica();
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_port_; }
+  // The /metrics listeners; 0 when a test turned them off (PI_METRICS_ADDRESS="").
+  int server_metrics_port() const { return server_metrics_port_; }
+  int gateway_metrics_port() const { return gateway_metrics_port_; }
   ChildProcess& server() { return *server_; }
   ChildProcess& gateway() { return *gateway_; }
   std::string server_log() const { return ReadFile(dir_ + "/pi-server.log"); }
@@ -65,6 +68,8 @@ class SystemUnderTest {
   std::string database_url_;
   int grpc_port_ = 0;
   int http_port_ = 0;
+  int server_metrics_port_ = 0;
+  int gateway_metrics_port_ = 0;
   std::optional<ChildProcess> server_;
   std::optional<ChildProcess> gateway_;
   std::vector<ChildProcess> replicas_;

@@ -30,7 +30,7 @@ template <typename Then>
 grpc::ServerUnaryReactor* PaymentInstrumentHandler::Authenticated(
     grpc::CallbackServerContext* context, absl::string_view method, Then then) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto* rpc = new RpcContext(context, reactor, absl::StrCat(kService, method));
+  auto* rpc = new RpcContext(context, reactor, kService, method, &metrics_);
   authenticator_.Authenticate(rpc->authorization(), rpc->request_id(),
                               [rpc, then = std::move(then)](absl::StatusOr<domain::Caller> caller) {
                                 if (!caller.ok()) return rpc->Finish(caller.status());

@@ -10,6 +10,7 @@
 #define PI_SERVICES_INSTRUMENTS_API_PAYMENT_INSTRUMENT_HANDLER_H_
 
 #include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
+#include "services/instruments/api/rpc_metrics.h"
 #include "services/instruments/domain/audit.h"
 #include "services/instruments/domain/authenticator.h"
 #include "services/instruments/domain/authorization.h"
@@ -33,8 +34,8 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
                            domain::InstrumentService& instruments,
                            domain::TokenService& tokens, domain::IdempotencyGuard& idempotency,
                            domain::IdentityService& identities, domain::CustomerSignup& signup,
-                           domain::OriginPolicy& origins,
-                           domain::AuditLog& audit)
+                           domain::OriginPolicy& origins, domain::AuditLog& audit,
+                           RpcMetrics& metrics)
       : authenticator_(authenticator),
         instruments_(instruments),
         tokens_(tokens),
@@ -42,7 +43,8 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
         identities_(identities),
         signup_(signup),
         origins_(origins),
-        audit_(audit) {}
+        audit_(audit),
+        metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* CreatePaymentInstrument(
       grpc::CallbackServerContext* context, const v1::CreatePaymentInstrumentRequest* request,
@@ -97,6 +99,7 @@ class PaymentInstrumentHandler final : public v1::PaymentInstrumentService::Call
   domain::CustomerSignup& signup_;
   domain::OriginPolicy& origins_;
   domain::AuditLog& audit_;
+  RpcMetrics& metrics_;
 };
 
 }  // namespace pi::instruments::api

@@ -1,27 +1,13 @@
 #include "services/instruments/api/rpc_context.h"
 
-#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/error.h"
 #include "services/common/json_log.h"
+#include "services/common/request_id.h"
 #include "services/instruments/api/grpc_status.h"
-#include "services/instruments/crypto/random_id_generator.h"
 
 namespace pi::instruments::api {
-namespace {
-
-constexpr size_t kMaxRequestIdLength = 128;
-
-// A caller's request id is logged, so keep it short and printable.
-bool IsUsableRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
-  for (char c : id) {
-    if (!absl::ascii_isgraph(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 std::string MetadataValue(const grpc::CallbackServerContext* context, absl::string_view key) {
   const auto& metadata = context->client_metadata();
@@ -31,19 +17,24 @@ std::string MetadataValue(const grpc::CallbackServerContext* context, absl::stri
 }
 
 RpcContext::RpcContext(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor,
-                       absl::string_view method)
-    : reactor_(reactor), method_(method), start_(absl::Now()) {
+                       absl::string_view service, absl::string_view method,
+                       RpcMetrics* metrics)
+    : reactor_(reactor), metrics_(metrics), service_(service), method_(method),
+      start_(absl::Now()) {
+  if (metrics_ != nullptr) metrics_->Started();
   request_id_ = MetadataValue(context, "x-request-id");
-  if (!IsUsableRequestId(request_id_)) request_id_ = crypto::RandomIdGenerator().NewId("RQ");
+  if (!common::IsValidRequestId(request_id_)) request_id_ = common::NewRequestId();
   authorization_ = MetadataValue(context, "authorization");
   context->AddInitialMetadata("x-request-id", request_id_);
 }
 
 void RpcContext::Finish(const absl::Status& status) {
+  absl::Duration latency = absl::Now() - start_;
+  if (metrics_ != nullptr) metrics_->Finished(method_, status.code(), latency);
   nlohmann::json fields = {
-      {"method", method_},
+      {"method", absl::StrCat(service_, method_)},
       {"code", absl::StatusCodeToString(status.code())},
-      {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start_)},
+      {"latency_ms", absl::ToDoubleMilliseconds(latency)},
       {"request_id", request_id_},
   };
   if (!application_id_.empty()) fields["application"] = application_id_;

@@ -1,5 +1,6 @@
-// Per-RPC bookkeeping for the callback handlers: the request id (from `x-request-id`, or a new
-// one), the authorization value, latency, and the one structured log line written when the RPC
+// Per-RPC bookkeeping for the callback handlers: the request id (from `x-request-id` when it is
+// a valid one, see services/common/request_id.h, or a new one), the authorization value,
+// latency, the RPC's metrics, and the one structured access-log line written when the RPC
 // finishes (method, code, reason, latency, request id, application; never request data).
 #ifndef PI_SERVICES_INSTRUMENTS_API_RPC_CONTEXT_H_
 #define PI_SERVICES_INSTRUMENTS_API_RPC_CONTEXT_H_
@@ -11,14 +12,18 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "services/instruments/api/rpc_metrics.h"
 
 namespace pi::instruments::api {
 
 class RpcContext {
  public:
-  // Reads metadata from `context` and echoes the request id back as initial metadata.
+  // Reads metadata from `context` and echoes the request id back as initial metadata. `service`
+  // and `method` name the RPC ("payments.instruments.v1.PaymentInstrumentService/",
+  // "GetPaymentInstrument"; string literals: they are kept, not copied); `metrics` (may be null)
+  // must outlive the RPC.
   RpcContext(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor,
-             absl::string_view method);
+             absl::string_view service, absl::string_view method, RpcMetrics* metrics);
 
   absl::string_view authorization() const { return authorization_; }
   const std::string& request_id() const { return request_id_; }
@@ -29,7 +34,9 @@ class RpcContext {
 
  private:
   grpc::ServerUnaryReactor* reactor_;
-  std::string method_;
+  RpcMetrics* metrics_;
+  absl::string_view service_;
+  absl::string_view method_;
   std::string request_id_;
   std::string authorization_;
   std::string application_id_;

@@ -70,6 +70,7 @@ absl::StatusOr<PgSession*> PgWorkerPool::EnsureConnected(PgSession& session) {
     return &session;
   } catch (const std::exception& e) {
     session.last_failed_connect_ = now;
+    connection_failures_.fetch_add(1, std::memory_order_relaxed);
     // libpq's message names host and port, never the password.
     common::LogJson("warn", "database connection failed", {{"error", e.what()}});
     return absl::UnavailableError("the database is unreachable");
@@ -87,7 +88,9 @@ void PgWorkerPool::WorkerLoop() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
+    busy_.fetch_add(1, std::memory_order_relaxed);
     std::move(job)(EnsureConnected(session));
+    busy_.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 

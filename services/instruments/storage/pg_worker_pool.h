@@ -9,6 +9,7 @@
 #ifndef PI_SERVICES_INSTRUMENTS_STORAGE_PG_WORKER_POOL_H_
 #define PI_SERVICES_INSTRUMENTS_STORAGE_PG_WORKER_POOL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -65,6 +66,12 @@ class PgWorkerPool {
 
   // Jobs waiting for a worker (for metrics and tests).
   size_t queued() const;
+  // For metrics: the worker count, workers running a job now, failed connection attempts.
+  int workers() const { return options_.workers; }
+  int busy() const { return busy_.load(std::memory_order_relaxed); }
+  uint64_t connection_failures() const {
+    return connection_failures_.load(std::memory_order_relaxed);
+  }
 
  private:
   void WorkerLoop();
@@ -76,6 +83,8 @@ class PgWorkerPool {
   std::deque<Job> queue_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+  std::atomic<int> busy_{0};
+  std::atomic<uint64_t> connection_failures_{0};
 };
 
 }  // namespace pi::instruments::storage

@@ -53,7 +53,8 @@ TEST(GatewayConfigTest, SettingNames) {
                            "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name",
                            "grpc_tls_cert_file", "grpc_tls_key_file", "grpc_tls_ca_file",
                            "sumup_prefix", "ahrvo_prefix", "rebilly_prefix", "tokenize_rate",
-                           "tokenize_burst"));
+                           "tokenize_burst", "drain_delay", "metrics_address",
+                           "metrics_port_file", "log_level"));
 }
 
 TEST(GatewayConfigTest, TokenizationIsRateLimitedUnlessTurnedOff) {
@@ -137,6 +138,37 @@ TEST(GatewayConfigTest, DefaultsWhenOnlyTheGrpcTargetIsSet) {
   EXPECT_EQ(config->sumup.prefix, "/v0.1");
   EXPECT_EQ(config->rebilly.prefix, "");
   EXPECT_EQ(config->rebilly.public_base_url, "http://localhost:8080");
+  EXPECT_EQ(config->drain_delay, absl::ZeroDuration());
+  EXPECT_EQ(config->metrics_address, "0.0.0.0:9091");
+  EXPECT_EQ(config->metrics_port_file, "");
+  EXPECT_EQ(config->log_level, "info");
+}
+
+TEST(GatewayConfigTest, OperationsSettingsAreRead) {
+  absl::StatusOr<GatewayConfig> config =
+      Load({"PI_GRPC_TARGET=t:1", "PI_DRAIN_DELAY=5s", "PI_METRICS_ADDRESS=127.0.0.1:0",
+            "PI_METRICS_PORT_FILE=/tmp/m.port", "PI_LOG_LEVEL=warn"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->drain_delay, absl::Seconds(5));
+  EXPECT_EQ(config->metrics_address, "127.0.0.1:0");
+  EXPECT_EQ(config->metrics_port_file, "/tmp/m.port");
+  EXPECT_EQ(config->log_level, "warn");
+}
+
+TEST(GatewayConfigTest, AnEmptyMetricsAddressTurnsMetricsOff) {
+  absl::StatusOr<GatewayConfig> config = Load({"PI_GRPC_TARGET=t:1", "PI_METRICS_ADDRESS="});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->metrics_address, "");
+}
+
+TEST(GatewayConfigTest, BadOperationsSettingsAreProblems) {
+  absl::StatusOr<GatewayConfig> config =
+      Load({"PI_GRPC_TARGET=t:1", "PI_METRICS_ADDRESS=9091", "PI_LOG_LEVEL=verbose",
+            "PI_DRAIN_DELAY=soon"});
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(Lines(config.status()),
+              UnorderedElementsAre(StartsWith("drain_delay:"), StartsWith("metrics_address:"),
+                                   StartsWith("log_level:")));
 }
 
 TEST(GatewayConfigTest, EverySettingIsRead) {

@@ -358,6 +358,43 @@ TEST(RouterRendererForTest, PrefixMountDoesNotCoverOtherPaths) {
   EXPECT_EQ(recorder.responses[0][http::field::content_type], "text/plain");
 }
 
+// Metrics and logs name a request by its dialect and pattern, never by its path.
+TEST(RouterRouteNameTest, MatchedRoutesCarryDialectAndPatternUnmatchedTheirMount) {
+  Router router;
+  router.SetDialect("finix");
+  router.Mount("/", TaggedRenderer("finix"));
+  router.Add(http::verb::get, "/payment_instruments/{id}", Answer(http::status::ok, "got"));
+  router.SetDialect("ahrvo");
+  router.Mount("/payments/na", TaggedRenderer("ahrvo"));
+  router.Add(http::verb::get, "/payments/na/payment_instruments/{id}",
+             Answer(http::status::ok, "got"));
+
+  struct Case {
+    http::verb method;
+    const char* path;
+    const char* dialect;
+    const char* pattern;
+  };
+  const Case kCases[] = {
+      {http::verb::get, "/payment_instruments/PI123", "finix", "/payment_instruments/{id}"},
+      {http::verb::get, "/payments/na/payment_instruments/PI9", "ahrvo",
+       "/payments/na/payment_instruments/{id}"},
+      {http::verb::get, "/nowhere/PI123", "finix", "unmatched"},
+      {http::verb::delete_, "/payment_instruments/PI123", "finix", "unmatched"},
+      {http::verb::get, "/payments/na/other", "ahrvo", "unmatched"},
+  };
+  for (const Case& c : kCases) {
+    Exchange exchange = MakeExchange(c.method, c.path);
+    Recorder recorder;
+    router.Dispatch(exchange, recorder.responder());
+    ASSERT_NE(exchange.route, nullptr) << c.path;
+    EXPECT_EQ(exchange.route->dialect, c.dialect) << c.path;
+    EXPECT_EQ(exchange.route->pattern, c.pattern) << c.path;
+  }
+  EXPECT_EQ(router.UnmatchedFor("/payments/na/x").dialect, "ahrvo");
+  EXPECT_EQ(Router().UnmatchedFor("/x").pattern, "unmatched");
+}
+
 TEST(PlainErrorTest, KeepsStatusMessageAndVersion) {
   Exchange exchange = MakeExchange(http::verb::get, "/x");
   exchange.request.version(10);

@@ -240,5 +240,27 @@ TEST(SettingsTest, ProblemsFromSeveralReadsAccumulate) {
                                     "rpc_deadline: must be a duration such as 500ms, 10s or 1m"));
 }
 
+TEST(SettingsTest, GetOrEmptyKeepsAnExplicitlyEmptyValue) {
+  const std::vector<std::string> allowed = {"metrics_address"};
+  FakeEnv empty({"PI_METRICS_ADDRESS="});
+  absl::StatusOr<Settings> set = Settings::Parse(allowed, {}, empty.get());
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->GetOrEmpty("metrics_address", "0.0.0.0:9090"), "");
+  EXPECT_EQ(set->Get("metrics_address", "0.0.0.0:9090"), "0.0.0.0:9090");
+  FakeEnv unset({});
+  absl::StatusOr<Settings> defaults = Settings::Parse(allowed, {}, unset.get());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->GetOrEmpty("metrics_address", "0.0.0.0:9090"), "0.0.0.0:9090");
+}
+
+TEST(SplitHostPortTest, SplitsHostAndPort) {
+  EXPECT_EQ(*SplitHostPort("0.0.0.0:9090"), std::make_pair(std::string("0.0.0.0"), 9090));
+  EXPECT_EQ(*SplitHostPort("127.0.0.1:0"), std::make_pair(std::string("127.0.0.1"), 0));
+  EXPECT_EQ(*SplitHostPort("[::1]:65535"), std::make_pair(std::string("::1"), 65535));
+  for (const char* bad : {"", "9090", ":9090", "host:", "host:65536", "host:-1", "host:x"}) {
+    EXPECT_EQ(SplitHostPort(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace pi::common
