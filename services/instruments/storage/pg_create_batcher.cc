@@ -67,10 +67,10 @@ BatchResult WriteBatch(PgSession& session, const std::vector<Pending>& batch) {
 }  // namespace
 
 struct PgCreateBatcher::Core {
-  Core(PgWorkerPool& pool, Options options) : pool(pool), options(options) {
-    this->options.max_batch = std::clamp(options.max_batch, 1, 64);
-    this->options.max_in_flight = std::max(options.max_in_flight, 1);
-    this->options.max_attempts = std::max(options.max_attempts, 1);
+  Core(PgWorkerPool& worker_pool, Options requested) : pool(worker_pool), options(requested) {
+    options.max_batch = std::clamp(requested.max_batch, 1, 64);
+    options.max_in_flight = std::max(requested.max_in_flight, 1);
+    options.max_attempts = std::max(requested.max_attempts, 1);
   }
 
   // A pool job: writes batches while records wait, then retires. Invariant (under mu): while

@@ -71,7 +71,7 @@ TEST_F(CredentialCacheTest, EnabledItRemembersWhatItFound) {
 
 TEST_F(CredentialCacheTest, AnEvictedCredentialIsReadAgain) {
   cache_.SetEnabled(true);
-  Find("USone");
+  EXPECT_TRUE(Find("USone").ok());
   store_.rows["USone"].revoked = true;
   cache_.Evict("USone");
   EXPECT_TRUE(Find("USone")->revoked);
@@ -93,10 +93,10 @@ TEST_F(CredentialCacheTest, AReadInFlightDuringAnEvictionIsNotRemembered) {
 
 TEST_F(CredentialCacheTest, DisablingForgetsEverything) {
   cache_.SetEnabled(true);
-  Find("USone");
+  EXPECT_TRUE(Find("USone").ok());
   cache_.SetEnabled(false);
   cache_.SetEnabled(true);
-  Find("USone");
+  EXPECT_TRUE(Find("USone").ok());
   EXPECT_EQ(store_.lookups, 2);
 }
 
@@ -110,25 +110,25 @@ TEST_F(CredentialCacheTest, NotFoundIsNeverRemembered) {
 
 TEST_F(CredentialCacheTest, EntriesExpireAfterTheirTtl) {
   cache_.SetEnabled(true);
-  Find("USone");
+  EXPECT_TRUE(Find("USone").ok());
   now_ += absl::Minutes(5) - absl::Nanoseconds(1);
-  Find("USone");
+  EXPECT_TRUE(Find("USone").ok());
   EXPECT_EQ(store_.lookups, 1);
   now_ += absl::Nanoseconds(1);
-  Find("USone");
+  EXPECT_TRUE(Find("USone").ok());
   EXPECT_EQ(store_.lookups, 2);
 }
 
 TEST_F(CredentialCacheTest, AFullCacheStartsOver) {
   cache_.SetEnabled(true);
-  for (const char* id : {"USone", "UStwo"}) Find(id);
+  for (const char* id : {"USone", "UStwo"}) EXPECT_TRUE(Find(id).ok());
   store_.rows["USthree"] = store_.rows["USone"];
   store_.rows["USfour"] = store_.rows["USone"];
-  Find("USthree");  // third entry: capacity reached
-  Find("USfour");   // clears, then remembers only this one
+  EXPECT_TRUE(Find("USthree").ok());  // third entry: capacity reached
+  EXPECT_TRUE(Find("USfour").ok());   // clears, then remembers only this one
   int before = store_.lookups;
-  Find("USfour");
-  Find("USone");
+  EXPECT_TRUE(Find("USfour").ok());
+  EXPECT_TRUE(Find("USone").ok());
   EXPECT_EQ(store_.lookups, before + 1);
 }
 
