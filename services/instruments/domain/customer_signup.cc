@@ -13,9 +13,9 @@ constexpr absl::string_view kSignupAction = "customer.signup";
 }  // namespace
 
 void CustomerSignup::SignUp(const Caller& caller, TokenAssociation association, Done done) {
-  auto fail = [this, caller](Done& done, absl::Status status) {
+  auto fail = [this, caller](Done& answer, absl::Status status) {
     deps_.audit.Append(MakeAuditEvent(caller, kSignupAction, "", status));
-    std::move(done)(std::move(status));
+    std::move(answer)(std::move(status));
   };
   deps_.credentials.FindSigningCredential(
       caller.application_id,

@@ -19,10 +19,10 @@ absl::Status NotAllowed() {
 
 void OriginPolicy::Check(const Caller& caller, absl::string_view action, std::string origin,
                          Done done) {
-  auto refuse = [this, caller, action = std::string(action)](Done done) {
+  auto refuse = [this, caller, action = std::string(action)](Done answer) {
     absl::Status refused = NotAllowed();
     audit_.Append(MakeAuditEvent(caller, action, "", refused));
-    std::move(done)(refused);
+    std::move(answer)(refused);
   };
   absl::StatusOr<std::string> canonical = CanonicalOrigin(origin);
   if (!canonical.ok()) return refuse(std::move(done));
