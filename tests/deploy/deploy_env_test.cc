@@ -352,8 +352,11 @@ TEST_P(DeployEnvTest, MigrationJobThenServerAndGatewayRunWithTheManifestsEnviron
   // SIGTERM, as the kubelet sends after the preStop hook: both end cleanly.
   absl::StatusOr<int> gateway_exit = gateway->Stop(SIGTERM, absl::Seconds(60));
   absl::StatusOr<int> server_exit = server->Stop(SIGTERM, absl::Seconds(60));
-  EXPECT_EQ(gateway_exit.value_or(-1), 0) << gateway_exit.status();
-  EXPECT_EQ(server_exit.value_or(-1), 0) << server_exit.status();
+  // The logs are deleted with the test's directory, so a failure shows them here.
+  EXPECT_EQ(gateway_exit.value_or(-1), 0)
+      << gateway_exit.status() << "\n" << testing::ReadFile(dir_ + "/pi-gateway.log");
+  EXPECT_EQ(server_exit.value_or(-1), 0)
+      << server_exit.status() << "\n" << testing::ReadFile(dir_ + "/pi-server.log");
 }
 
 INSTANTIATE_TEST_SUITE_P(Overlays, DeployEnvTest, ::testing::Values("dev", "prod"),
