@@ -16,7 +16,7 @@ const std::vector<std::string>& GatewayConfig::SettingNames() {
         "shutdown_grace", "port_file",       "public_base_url", "finix_prefix",
         "http_tls_cert_file", "http_tls_key_file", "grpc_tls_server_name", "sumup_prefix",
         "ahrvo_prefix", "rebilly_prefix", "tokenize_rate", "tokenize_burst", "drain_delay",
-        "metrics_address", "metrics_port_file", "log_level"};
+        "metrics_address", "metrics_port_file", "log_level", "grpc_lb_policy"};
     for (std::string& tls : common::TlsFiles::SettingNames("grpc_tls_")) names.push_back(tls);
     return names;
   }();
@@ -40,6 +40,10 @@ absl::StatusOr<GatewayConfig> GatewayConfig::FromSettings(const common::Settings
   config.grpc_target = s.Get("grpc_target");
   if (config.grpc_target.empty()) {
     problems.push_back("grpc_target: required (PI_GRPC_TARGET or --grpc_target), e.g. 127.0.0.1:50051");
+  }
+  config.grpc_lb_policy = s.Get("grpc_lb_policy", config.grpc_lb_policy);
+  if (config.grpc_lb_policy != "round_robin" && config.grpc_lb_policy != "pick_first") {
+    problems.push_back("grpc_lb_policy: must be round_robin or pick_first");
   }
   s.GetInt("io_threads", 1, 64, config.http.io_threads, problems);
   int max_body = static_cast<int>(config.http.max_body_bytes);

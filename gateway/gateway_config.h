@@ -20,6 +20,10 @@ namespace pi::gateway {
 struct GatewayConfig {
   server::HttpServerOptions http;       // http_address, io_threads, max_body_bytes, timeouts
   std::string grpc_target;              // required: pi-server, e.g. 127.0.0.1:50051
+  // How calls spread over the addresses grpc_target resolves to: round_robin keeps a connection
+  // to every pi-server replica (a headless Service's pod addresses, or
+  // "ipv4:10.0.0.1:50051,10.0.0.2:50051") and rotates over them; pick_first uses one.
+  std::string grpc_lb_policy = "round_robin";
   absl::Duration rpc_deadline = absl::Seconds(5);
   absl::Duration shutdown_grace = absl::Seconds(10);
   // After SIGTERM, /healthz answers 503 this long while requests are still served.

@@ -44,10 +44,14 @@ void AddHealthRoute(server::Router& router, const std::atomic<bool>& shutting_do
              });
 }
 
-// The channel to pi-server: plaintext, TLS (grpc_tls_ca_file) or mTLS (plus a client cert).
+// The channel to pi-server: plaintext, TLS (grpc_tls_ca_file) or mTLS (plus a client cert),
+// balanced over every address the target resolves to by config.grpc_lb_policy.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> ServerChannel(const GatewayConfig& config) {
+  grpc::ChannelArguments arguments;
+  arguments.SetLoadBalancingPolicyName(config.grpc_lb_policy);
   if (config.grpc_tls.ca_file.empty()) {
-    return grpc::CreateChannel(config.grpc_target, grpc::InsecureChannelCredentials());
+    return grpc::CreateCustomChannel(config.grpc_target, grpc::InsecureChannelCredentials(),
+                                     arguments);
   }
   absl::StatusOr<common::TlsMaterial> material = common::LoadTlsFiles(config.grpc_tls);
   if (!material.ok()) return material.status();
@@ -55,7 +59,6 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ServerChannel(const GatewayConfig
   options.pem_root_certs = material->ca_bundle;
   options.pem_cert_chain = material->cert_chain;
   options.pem_private_key = std::string(material->private_key.Reveal());
-  grpc::ChannelArguments arguments;
   if (!config.grpc_tls_server_name.empty()) {
     arguments.SetSslTargetNameOverride(config.grpc_tls_server_name);
   }

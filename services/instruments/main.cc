@@ -293,6 +293,11 @@ int Serve(const std::vector<std::string>& args) {
   builder.RegisterService(&handler);
   builder.RegisterService(&health);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  // Clients balancing with round_robin over a headless Service (pi-gateway) resolve the pod
+  // addresses again only when a connection ends: closing each connection after a few minutes
+  // (GOAWAY, in-flight calls finish within the grace) lets new replicas receive calls.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 5 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30 * 1000);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     std::cerr << "pi-server: cannot listen on " << config->grpc_address << "\n";

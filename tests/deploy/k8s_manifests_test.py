@@ -214,7 +214,9 @@ class ManifestsTest(unittest.TestCase):
             self.assertEqual(ports.get(get["port"], get["port"]), ports["http"], probe)
 
     def test_gateway_targets_the_server_service_grpc_port(self):
-        host, port = self.gateway_env["PI_GRPC_TARGET"].rsplit(":", 1)
+        target = self.gateway_env["PI_GRPC_TARGET"]
+        self.assertTrue(target.startswith("dns:///"), "gRPC's DNS resolver finds every pod")
+        host, port = target.removeprefix("dns:///").rsplit(":", 1)
         service = manifests.one(self.docs, "Service", host)
         service_port = next(p for p in service["spec"]["ports"] if p["port"] == int(port))
         self.assertEqual(self.resolve_target_port(service_port, self.server),
@@ -222,6 +224,12 @@ class ManifestsTest(unittest.TestCase):
         self.assertTrue(network_policy.labels_match(
             {"matchLabels": service["spec"]["selector"]},
             self.server["spec"]["template"]["metadata"]["labels"]))
+
+    def test_gateway_balances_over_every_server_pod(self):
+        host = self.gateway_env["PI_GRPC_TARGET"].removeprefix("dns:///").rsplit(":", 1)[0]
+        service = manifests.one(self.docs, "Service", host)
+        self.assertEqual(service["spec"].get("clusterIP"), "None", "not a headless Service")
+        self.assertEqual(self.gateway_env["PI_GRPC_LB_POLICY"], "round_robin")
 
     def test_gateway_termination_covers_the_grace(self):
         container = self.container(self.gateway)

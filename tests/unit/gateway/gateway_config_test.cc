@@ -54,7 +54,19 @@ TEST(GatewayConfigTest, SettingNames) {
                            "grpc_tls_cert_file", "grpc_tls_key_file", "grpc_tls_ca_file",
                            "sumup_prefix", "ahrvo_prefix", "rebilly_prefix", "tokenize_rate",
                            "tokenize_burst", "drain_delay", "metrics_address",
-                           "metrics_port_file", "log_level"));
+                           "metrics_port_file", "log_level", "grpc_lb_policy"));
+}
+
+TEST(GatewayConfigTest, CallsAreBalancedRoundRobinUnlessPickFirstIsAsked) {
+  absl::StatusOr<GatewayConfig> config = Load({"PI_GRPC_TARGET=dns:///pi-server-headless:50051"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->grpc_lb_policy, "round_robin");
+  config = Load({"PI_GRPC_TARGET=127.0.0.1:50051", "PI_GRPC_LB_POLICY=pick_first"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->grpc_lb_policy, "pick_first");
+  config = Load({"PI_GRPC_TARGET=127.0.0.1:50051", "PI_GRPC_LB_POLICY=random"});
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(), HasSubstr("grpc_lb_policy"));
 }
 
 TEST(GatewayConfigTest, TokenizationIsRateLimitedUnlessTurnedOff) {
