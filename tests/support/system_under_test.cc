@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "tests/support/http_client.h"
 
 namespace pi::testing {
@@ -59,14 +60,22 @@ absl::StatusOr<std::unique_ptr<SystemUnderTest>> SystemUnderTest::Start(const st
     return absl::InternalError(absl::StrCat("pi-server did not start: ", system->server_log()));
   }
   system->grpc_port_ = *grpc_port;
+  system->server_grpc_ports_.push_back(*grpc_port);
   if (!server_env["PI_METRICS_ADDRESS"].empty()) {
     absl::StatusOr<int> port = WaitForPortFile(dir + "/server-metrics.port", absl::Seconds(20));
     if (!port.ok()) return absl::InternalError("pi-server wrote no metrics port");
     system->server_metrics_port_ = *port;
   }
 
+  for (int i = 1; i < options.server_replicas; ++i) {
+    absl::StatusOr<int> replica_port = system->StartReplica();
+    if (!replica_port.ok()) return replica_port.status();
+  }
+  std::vector<std::string> addresses;
+  for (int port : system->server_grpc_ports_) addresses.push_back(absl::StrCat("127.0.0.1:", port));
   std::map<std::string, std::string> gateway_env = {
-      {"PI_GRPC_TARGET", absl::StrCat("127.0.0.1:", system->grpc_port_)},
+      {"PI_GRPC_TARGET", addresses.size() == 1 ? addresses[0]
+                                               : "ipv4:" + absl::StrJoin(addresses, ",")},
       {"PI_HTTP_ADDRESS", "127.0.0.1:0"},
       {"PI_PORT_FILE", dir + "/http.port"},
       {"PI_METRICS_ADDRESS", "127.0.0.1:0"},
@@ -133,7 +142,9 @@ absl::StatusOr<int> SystemUnderTest::StartReplica() {
       ChildProcess::Start(PI_SERVER_BINARY, {}, env, absl::StrCat(dir_, "/", name, ".log"));
   if (!replica.ok()) return replica.status();
   replicas_.push_back(*std::move(replica));
-  return WaitForPortFile(env["PI_PORT_FILE"], absl::Seconds(20));
+  absl::StatusOr<int> port = WaitForPortFile(env["PI_PORT_FILE"], absl::Seconds(20));
+  if (port.ok()) server_grpc_ports_.push_back(*port);
+  return port;
 }
 
 SystemUnderTest::~SystemUnderTest() {

@@ -23,6 +23,9 @@ struct SystemOptions {
   int max_instruments_per_identity = 1000;
   // Makes identity_id() through the gateway's plaintext HTTP at start.
   bool create_identity = true;
+  // pi-server processes on the same database and key file, all behind the gateway (which
+  // balances over them with round_robin). The first is server(); the others are replicas.
+  int server_replicas = 1;
   std::map<std::string, std::string> server_env;   // added to / overriding the defaults
   std::map<std::string, std::string> gateway_env;
 };
@@ -51,6 +54,8 @@ class SystemUnderTest {
   // It stops with the system.
   absl::StatusOr<int> StartReplica();
   int grpc_port() const { return grpc_port_; }
+  // Every pi-server's gRPC port: server()'s first, then each replica's in start order.
+  const std::vector<int>& server_grpc_ports() const { return server_grpc_ports_; }
   int http_port() const { return http_port_; }
   // The /metrics listeners; 0 when a test turned them off (PI_METRICS_ADDRESS="").
   int server_metrics_port() const { return server_metrics_port_; }
@@ -67,6 +72,7 @@ class SystemUnderTest {
   std::string identity_id_;
   std::string database_url_;
   int grpc_port_ = 0;
+  std::vector<int> server_grpc_ports_;
   int http_port_ = 0;
   int server_metrics_port_ = 0;
   int gateway_metrics_port_ = 0;
