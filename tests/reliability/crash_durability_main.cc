@@ -58,9 +58,9 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
   settings->GetInt("concurrency", 1, 1024, config.concurrency, problems);
   settings->GetDuration("kill_interval", config.kill_interval, problems);
   settings->GetDuration("pg_interval", config.pg_interval, problems);
-  config.state_dir = settings->Get(
-      "state_dir", absl::StrCat(std::filesystem::temp_directory_path().string(),
-                                "/pi-crash-durability-", ::getpid()));
+  config.state_dir =
+      settings->Get("state_dir", absl::StrCat(std::filesystem::temp_directory_path().string(),
+                                              "/pi-crash-durability-", ::getpid()));
   if (!problems.empty()) {
     std::string message;
     for (const std::string& p : problems) absl::StrAppend(&message, p, "\n");
@@ -77,8 +77,8 @@ absl::Duration Around(absl::Duration mean, std::mt19937_64& rng) {
 
 void PrintProgress(const std::string& event, const RetryingCreateLoad& load) {
   CreateLoadStats s = load.Snapshot();
-  std::cout << "  " << event << " (keys " << s.started_keys << ", acknowledged "
-            << s.acknowledged << ", retries " << s.retries << ")" << std::endl;
+  std::cout << "  " << event << " (keys " << s.started_keys << ", acknowledged " << s.acknowledged
+            << ", retries " << s.retries << ")" << std::endl;
 }
 
 int Main(const std::vector<std::string>& args) {
@@ -94,10 +94,10 @@ int Main(const std::vector<std::string>& args) {
     std::cerr << "pi_crash_durability: " << cluster.status() << "\n";
     return 1;
   }
-  auto system = testing::SystemUnderTest::Start(
-      "crash-durability", {.database_url = (*cluster)->url(),
-                           .max_instruments_per_identity = 1000000,
-                           .server_env = {{"PI_LOG_LEVEL", "warn"}}});
+  auto system = testing::SystemUnderTest::Start("crash-durability",
+                                                {.database_url = (*cluster)->url(),
+                                                 .max_instruments_per_identity = 1000000,
+                                                 .server_env = {{"PI_LOG_LEVEL", "warn"}}});
   if (!system.ok()) {
     std::cerr << "pi_crash_durability: " << system.status() << "\n";
     return 1;
@@ -149,8 +149,8 @@ int Main(const std::vector<std::string>& args) {
   }
   // Phase 2: PostgreSQL stopped in immediate mode and started again (crash recovery).
   absl::SleepFor(half - absl::Now());
-  for (absl::Time next = absl::Now() + Around(config->pg_interval, rng) / 2;
-       next < end && !failed; next = absl::Now() + Around(config->pg_interval, rng)) {
+  for (absl::Time next = absl::Now() + Around(config->pg_interval, rng) / 2; next < end && !failed;
+       next = absl::Now() + Around(config->pg_interval, rng)) {
     absl::SleepFor(next - absl::Now());
     if (absl::Status crashed = (*cluster)->Crash(); !crashed.ok()) {
       std::cerr << "pi_crash_durability: pg crash: " << crashed << "\n";
@@ -173,14 +173,15 @@ int Main(const std::vector<std::string>& args) {
   for (const KeyRecord& r : load.Records()) {
     if (!r.settled()) ++unsettled;
     if (r.refused != grpc::StatusCode::OK) {
-      std::cout << "  refused: " << r.key << ": " << r.refused << " " << r.refusal_message
+      std::cout << "  refused: " << r.key << ": " << CodeName(r.refused) << " " << r.refusal_message
                 << "\n";
     }
   }
   std::cout << "keys " << stats.started_keys << ", acknowledged " << stats.acknowledged
             << ", refused " << stats.refused << ", unsettled " << unsettled << ", retries "
             << stats.retries << " (failed attempts:";
-  for (const auto& [code, count] : stats.failures_by_code) std::cout << " " << code << "=" << count;
+  for (const auto& [code, count] : stats.failures_by_code)
+    std::cout << " " << CodeName(code) << "=" << count;
   std::cout << ")" << std::endl;
 
   AuditResult audit = AuditCreates(load.Records(), {.grpc_target = target,
@@ -199,9 +200,13 @@ int Main(const std::vector<std::string>& args) {
             audit.duplicated == 0 && audit.unkeyed == 0 && audit.acknowledged > 0 &&
             server_kills > 0 && pg_crashes > 0;
   if (!ok) {
-    std::cout << "FAILED" << (server_kills == 0 || pg_crashes == 0 ? " (a kind of crash never happened: run longer)" : "")
+    std::cout << "FAILED"
+              << (server_kills == 0 || pg_crashes == 0
+                      ? " (a kind of crash never happened: run longer)"
+                      : "")
               << "\n--- pi-server log (last 4 KiB) ---\n"
-              << sys.server_log().substr(sys.server_log().size() > 4096 ? sys.server_log().size() - 4096 : 0)
+              << sys.server_log().substr(
+                     sys.server_log().size() > 4096 ? sys.server_log().size() - 4096 : 0)
               << std::endl;
   }
   return ok ? 0 : 1;

@@ -21,6 +21,7 @@
 //
 // Prints the counts per phase and source, the slowest failure while down and the recovery time;
 // exits 0 when every check holds. scripts/database-outage.sh runs it from the build tree.
+#include <grpcpp/grpcpp.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -29,12 +30,10 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -72,9 +71,9 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
   settings->GetDuration("down", config.down, problems);
   settings->GetDuration("fail_fast_bound", config.fail_fast_bound, problems);
   settings->GetDuration("recovery_bound", config.recovery_bound, problems);
-  config.state_dir = settings->Get(
-      "state_dir", absl::StrCat(std::filesystem::temp_directory_path().string(),
-                                "/pi-database-outage-", ::getpid()));
+  config.state_dir =
+      settings->Get("state_dir", absl::StrCat(std::filesystem::temp_directory_path().string(),
+                                              "/pi-database-outage-", ::getpid()));
   if (!problems.empty()) {
     std::string message;
     for (const std::string& p : problems) absl::StrAppend(&message, p, "\n");
@@ -176,10 +175,10 @@ Sample CallRest(int http_port, const RestSource& source) {
 }
 
 struct Timeline {
-  absl::Time crashed;    // pg_ctl stop -m immediate returned
-  absl::Time restarting; // pg-cluster.sh start called
-  absl::Time up;         // PostgreSQL accepts connections again
-  absl::Time recovered;  // health SERVING and a create OK
+  absl::Time crashed;     // pg_ctl stop -m immediate returned
+  absl::Time restarting;  // pg-cluster.sh start called
+  absl::Time up;          // PostgreSQL accepts connections again
+  absl::Time recovered;   // health SERVING and a create OK
 };
 
 std::string Ms(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d), " ms"); }
@@ -231,13 +230,12 @@ int Main(const std::vector<std::string>& args) {
                            {"name", "Amy White"}})
         .dump();
   };
-  auto first = testing::HttpCall(sys.http_port(), "POST", "/payment_instruments", finix_card(),
-                                 {{"Authorization", sys.basic_auth()},
-                                  {"Content-Type", "application/json"}});
-  auto customer = testing::HttpCall(sys.http_port(), "POST", "/v0.1/customers",
-                                    R"({"customer_id": "outage-customer"})",
-                                    {{"Authorization", sumup_auth},
-                                     {"Content-Type", "application/json"}});
+  auto first = testing::HttpCall(
+      sys.http_port(), "POST", "/payment_instruments", finix_card(),
+      {{"Authorization", sys.basic_auth()}, {"Content-Type", "application/json"}});
+  auto customer = testing::HttpCall(
+      sys.http_port(), "POST", "/v0.1/customers", R"({"customer_id": "outage-customer"})",
+      {{"Authorization", sumup_auth}, {"Content-Type", "application/json"}});
   if (!first.ok() || first->status != 201 || !customer.ok() || customer->status != 201) {
     std::cerr << "pi_database_outage: setup requests failed\n";
     return 1;
@@ -253,12 +251,13 @@ int Main(const std::vector<std::string>& args) {
        "/v0.1/customers/outage-customer/payment-instruments", nullptr, sumup_auth, SumUpShape},
       {"rebilly POST /organizations/{org}/tokens", "POST", "/organizations/org-1/tokens",
        [] {
-         return nlohmann::json(
-                    {{"method", "payment-card"},
-                     {"paymentInstrument",
-                      {{"pan", "4111111111111111"}, {"expMonth", 7}, {"expYear", 2040},
-                       {"cvv", "123"}}},
-                     {"billingAddress", {{"firstName", "Jane"}, {"lastName", "Doe"}}}})
+         return nlohmann::json({{"method", "payment-card"},
+                                {"paymentInstrument",
+                                 {{"pan", "4111111111111111"},
+                                  {"expMonth", 7},
+                                  {"expYear", 2040},
+                                  {"cvv", "123"}}},
+                                {"billingAddress", {{"firstName", "Jane"}, {"lastName", "Doe"}}}})
              .dump();
        },
        rebilly_key, RebillyShape},
@@ -297,7 +296,8 @@ int Main(const std::vector<std::string>& args) {
     v1::GetPaymentInstrumentRequest request;
     request.set_name("paymentInstruments/" + instrument_id);
     v1::PaymentInstrument got;
-    grpc::Status status = stub->GetPaymentInstrument(Prepare(context, sys.basic_auth()), request, &got);
+    grpc::Status status =
+        stub->GetPaymentInstrument(Prepare(context, sys.basic_auth()), request, &got);
     s.end = absl::Now();
     s.outcome = FromGrpc(status, s.detail);
     return s;
@@ -347,8 +347,8 @@ int Main(const std::vector<std::string>& args) {
     failed = true;
   }
   t.up = absl::Now();
-  std::cout << "  PostgreSQL started again, accepting connections after "
-            << Ms(t.up - t.restarting) << std::endl;
+  std::cout << "  PostgreSQL started again, accepting connections after " << Ms(t.up - t.restarting)
+            << std::endl;
 
   // Recovery: health SERVING and a create succeeding, polled every 50 ms for up to 30 s.
   bool recovered = false;
@@ -362,11 +362,11 @@ int Main(const std::vector<std::string>& args) {
         response.status() == HealthStatus::SERVING) {
       grpc::ClientContext context;
       v1::PaymentInstrument created;
-      recovered = stub->CreatePaymentInstrument(
-                          Prepare(context, sys.basic_auth()),
-                          NumberedCardCreate(sys.identity_id(), 900000000 + card_counter++),
-                          &created)
-                      .ok();
+      recovered =
+          stub->CreatePaymentInstrument(
+                  Prepare(context, sys.basic_auth()),
+                  NumberedCardCreate(sys.identity_id(), 900000000 + card_counter++), &created)
+              .ok();
     }
     if (!recovered) absl::SleepFor(absl::Milliseconds(50));
   }
@@ -408,8 +408,9 @@ int Main(const std::vector<std::string>& args) {
       }
     }
     if (c == nullptr) continue;
-    (s.outcome == Outcome::kOk ? c->ok : s.outcome == Outcome::kUnavailable ? c->unavailable
-                                                                               : c->other)++;
+    (s.outcome == Outcome::kOk            ? c->ok
+     : s.outcome == Outcome::kUnavailable ? c->unavailable
+                                          : c->other)++;
   }
   std::vector<std::string> sources = {"grpc CreatePaymentInstrument", "grpc GetPaymentInstrument"};
   for (const RestSource& r : rest) sources.push_back(r.name);

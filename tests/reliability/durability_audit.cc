@@ -3,10 +3,9 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "tests/reliability/card_requests.h"
@@ -93,9 +92,9 @@ AuditResult AuditCreates(const std::vector<KeyRecord>& records, const AuditTarge
   try {
     pqxx::connection connection(target.database_url);
     pqxx::read_transaction txn(connection);
-    for (const auto& row : txn.exec_params(
-             "SELECT key, resource_id FROM idempotency_keys WHERE application_id = $1",
-             target.application_id)) {
+    for (const auto& row :
+         txn.exec_params("SELECT key, resource_id FROM idempotency_keys WHERE application_id = $1",
+                         target.application_id)) {
       key_to_resource[row[0].as<std::string>()] = row[1].as<std::string>();
     }
     for (const auto& row : txn.exec_params(

@@ -28,7 +28,7 @@ absl::StatusOr<std::string> RunScript(const std::vector<std::string>& args) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PrivateCluster>> PrivateCluster::Start(const std::string& dir,
-                                                                     bool durable) {
+                                                                      bool durable) {
   auto cluster = std::unique_ptr<PrivateCluster>(new PrivateCluster);
   std::filesystem::create_directories(dir);
   cluster->dir_ = std::filesystem::canonical(dir).string();
@@ -40,9 +40,8 @@ absl::StatusOr<std::unique_ptr<PrivateCluster>> PrivateCluster::Start(const std:
   cluster->url_ = *url;
   cluster->running_ = true;
   std::string out;
-  absl::StatusOr<int> migrated =
-      testing::RunToCompletion(PI_SERVER_BINARY, {"migrate", "--database_url=" + cluster->url_},
-                               {}, &out);
+  absl::StatusOr<int> migrated = testing::RunToCompletion(
+      PI_SERVER_BINARY, {"migrate", "--database_url=" + cluster->url_}, {}, &out);
   if (!migrated.ok() || *migrated != 0) return absl::InternalError("pi-server migrate failed");
   return cluster;
 }

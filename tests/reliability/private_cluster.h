@@ -19,7 +19,7 @@ class PrivateCluster {
   // Creates and starts a cluster in `dir` (which must not hold one yet) and applies every
   // migration with `pi-server migrate`.
   static absl::StatusOr<std::unique_ptr<PrivateCluster>> Start(const std::string& dir,
-                                                              bool durable);
+                                                               bool durable);
   ~PrivateCluster();
 
   const std::string& url() const { return url_; }

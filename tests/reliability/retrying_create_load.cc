@@ -23,6 +23,28 @@ bool OutcomeUnknown(grpc::StatusCode code) {
   }
 }
 
+std::string CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
+  auto n = static_cast<size_t>(code);
+  return n < std::size(kNames) ? kNames[n] : absl::StrCat("CODE_", n);
+}
+
 // Something the completion queue hands back; deletes itself in Done().
 class RetryingCreateLoad::Tag {
  public:
@@ -32,7 +54,8 @@ class RetryingCreateLoad::Tag {
 
 class RetryingCreateLoad::Call final : public Tag {
  public:
-  Call(RetryingCreateLoad* load, int slot, size_t record) : load_(load), slot_(slot), record_(record) {}
+  Call(RetryingCreateLoad* load, int slot, size_t record)
+      : load_(load), slot_(slot), record_(record) {}
   void Done() override {
     load_->OnReply(slot_, record_, status_, response_.id());
     delete this;
@@ -51,7 +74,8 @@ class RetryingCreateLoad::Call final : public Tag {
 
 class RetryingCreateLoad::Pause final : public Tag {
  public:
-  Pause(RetryingCreateLoad* load, int slot, size_t record) : load_(load), slot_(slot), record_(record) {}
+  Pause(RetryingCreateLoad* load, int slot, size_t record)
+      : load_(load), slot_(slot), record_(record) {}
   void Done() override {
     load_->Send(slot_, record_);
     delete this;
@@ -174,10 +198,9 @@ void RetryingCreateLoad::OnReply(int slot, size_t record, const grpc::Status& st
   }
   if (!retry) return StartNext(slot);
   auto* pause = new Pause(this, slot, record);
-  pause->alarm_.Set(&queue_,
-                    std::chrono::system_clock::now() +
-                        absl::ToChronoMilliseconds(options_.retry_pause),
-                    static_cast<Tag*>(pause));
+  pause->alarm_.Set(
+      &queue_, std::chrono::system_clock::now() + absl::ToChronoMilliseconds(options_.retry_pause),
+      static_cast<Tag*>(pause));
 }
 
 void RetryingCreateLoad::Poll() {

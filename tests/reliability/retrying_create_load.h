@@ -59,7 +59,7 @@ struct CreateLoadStats {
   int64_t started_keys = 0;
   int64_t acknowledged = 0;
   int64_t refused = 0;
-  int64_t retries = 0;  // attempts beyond each key's first
+  int64_t retries = 0;                                   // attempts beyond each key's first
   std::map<grpc::StatusCode, int64_t> failures_by_code;  // failed attempts, retried
 };
 
@@ -103,6 +103,9 @@ class RetryingCreateLoad {
 
 // True for codes after which a create may or may not have been written.
 bool OutcomeUnknown(grpc::StatusCode code);
+
+// "UNAVAILABLE", "DEADLINE_EXCEEDED", ... ("CODE_<n>" for others).
+std::string CodeName(grpc::StatusCode code);
 
 }  // namespace pi::reliability
 
