@@ -24,7 +24,8 @@ void Note(AuditResult& result, std::string problem) {
 struct ApiCheck {
   bool readable = false;
   bool replay_same = false;
-  std::string detail;
+  std::string detail;         // why not readable
+  std::string replay_detail;  // why the replay differs
 };
 
 ApiCheck CheckThroughApi(v1::PaymentInstrumentService::Stub& stub, const KeyRecord& r,
@@ -42,7 +43,7 @@ ApiCheck CheckThroughApi(v1::PaymentInstrumentService::Stub& stub, const KeyReco
                      got.card().last_four() == NumberedCardNumber(r.n).substr(12);
     if (!check.readable) {
       check.detail = absl::StrCat(r.key, ": get ", r.acknowledged_id, " answered ",
-                                  status.error_code(), " ", status.error_message());
+                                  CodeName(status.error_code()), " ", status.error_message());
     }
   }
   grpc::ClientContext context;
@@ -53,9 +54,10 @@ ApiCheck CheckThroughApi(v1::PaymentInstrumentService::Stub& stub, const KeyReco
   grpc::Status status =
       stub.CreatePaymentInstrument(&context, NumberedCardCreate(r.identity, r.n), &replayed);
   check.replay_same = status.ok() && replayed.id() == r.acknowledged_id;
-  if (!check.replay_same && check.detail.empty()) {
-    check.detail = absl::StrCat(r.key, ": replay answered ", status.error_code(), " ",
-                                replayed.id(), " instead of ", r.acknowledged_id);
+  if (!check.replay_same) {
+    check.replay_detail =
+        absl::StrCat(r.key, ": sent again, answered ", CodeName(status.error_code()), " ",
+                     replayed.id(), " instead of ", r.acknowledged_id);
   }
   return check;
 }
@@ -129,7 +131,7 @@ AuditResult AuditCreates(const std::vector<KeyRecord>& records, const AuditTarge
       Note(result, !r.conflicting_id.empty()
                        ? absl::StrCat(r.key, ": acknowledged as ", r.acknowledged_id, " and ",
                                       r.conflicting_id)
-                       : api[i].detail);
+                       : api[i].replay_detail);
     }
   }
   for (const auto& [fingerprint, count] : rows_per_fingerprint) {
