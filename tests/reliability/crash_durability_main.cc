@@ -12,6 +12,10 @@
 //   pi_crash_durability [--seconds=30s] [--concurrency=16] [--kill_interval=3s]
 //                       [--pg_interval=5s] [--state_dir=DIR]
 //
+// --state_dir is the private cluster's directory (default: a new one under the temporary
+// directory); it is removed at the end. pi-server and pi-gateway keep their keys and logs in
+// SystemUnderTest's own directory, also removed.
+//
 // Prints what it did and found, ending with one line
 //   acknowledged=N found=N lost=0 duplicated=0 server_kills=K pg_crashes=C retries=R
 // and exits 0 only when nothing was lost, duplicated, unkeyed, refused or left unsettled, and
@@ -60,7 +64,7 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
   settings->GetDuration("pg_interval", config.pg_interval, problems);
   config.state_dir =
       settings->Get("state_dir", absl::StrCat(std::filesystem::temp_directory_path().string(),
-                                              "/pi-crash-durability-", ::getpid()));
+                                              "/pi-crash-durability-pg-", ::getpid()));
   if (!problems.empty()) {
     std::string message;
     for (const std::string& p : problems) absl::StrAppend(&message, p, "\n");
@@ -89,7 +93,7 @@ int Main(const std::vector<std::string>& args) {
     return 2;
   }
   absl::StatusOr<std::unique_ptr<PrivateCluster>> cluster =
-      PrivateCluster::Start(config->state_dir + "/pg", /*durable=*/true);
+      PrivateCluster::Start(config->state_dir, /*durable=*/true);
   if (!cluster.ok()) {
     std::cerr << "pi_crash_durability: " << cluster.status() << "\n";
     return 1;

@@ -19,6 +19,10 @@
 //   pi_database_outage [--down=30s] [--state_dir=DIR] [--fail_fast_bound=2s]
 //                      [--recovery_bound=5s]
 //
+// --state_dir is the private cluster's directory (default: a new one under the temporary
+// directory); it is removed at the end. pi-server and pi-gateway keep their keys and logs in
+// SystemUnderTest's own directory, also removed.
+//
 // Prints the counts per phase and source, the slowest failure while down and the recovery time;
 // exits 0 when every check holds. scripts/database-outage.sh runs it from the build tree.
 #include <grpcpp/grpcpp.h>
@@ -73,7 +77,7 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
   settings->GetDuration("recovery_bound", config.recovery_bound, problems);
   config.state_dir =
       settings->Get("state_dir", absl::StrCat(std::filesystem::temp_directory_path().string(),
-                                              "/pi-database-outage-", ::getpid()));
+                                              "/pi-database-outage-pg-", ::getpid()));
   if (!problems.empty()) {
     std::string message;
     for (const std::string& p : problems) absl::StrAppend(&message, p, "\n");
@@ -175,6 +179,7 @@ Sample CallRest(int http_port, const RestSource& source) {
 }
 
 struct Timeline {
+  absl::Time crashing;    // pg-cluster.sh crash called
   absl::Time crashed;     // pg_ctl stop -m immediate returned
   absl::Time restarting;  // pg-cluster.sh start called
   absl::Time up;          // PostgreSQL accepts connections again
@@ -191,7 +196,7 @@ int Main(const std::vector<std::string>& args) {
     return 2;
   }
   absl::StatusOr<std::unique_ptr<PrivateCluster>> cluster =
-      PrivateCluster::Start(config->state_dir + "/pg", /*durable=*/false);
+      PrivateCluster::Start(config->state_dir, /*durable=*/false);
   if (!cluster.ok()) {
     std::cerr << "pi_database_outage: " << cluster.status() << "\n";
     return 1;
@@ -334,6 +339,7 @@ int Main(const std::vector<std::string>& args) {
   absl::SleepFor(absl::Seconds(3));
   Timeline t;
   bool failed = false;
+  t.crashing = absl::Now();
   if (absl::Status crashed = (*cluster)->Crash(); !crashed.ok()) {
     std::cerr << "pi_database_outage: " << crashed << "\n";
     failed = true;
@@ -376,8 +382,8 @@ int Main(const std::vector<std::string>& args) {
   for (std::thread& thread : threads) thread.join();
   std::vector<Sample> samples = recorder.Take();
 
-  // Phases: before the crash; down (started after the crash returned, ended before the
-  // restart began); after recovery (started at least a second after recovery).
+  // Phases: before the crash (ended before it began); down (started after the crash returned, ended
+  // before the restart began); after recovery (started at least a second after recovery).
   struct Counts {
     int ok = 0, unavailable = 0, other = 0;
     absl::Duration slowest_failure;
@@ -387,7 +393,7 @@ int Main(const std::vector<std::string>& args) {
   absl::Duration slowest_failure;
   for (const Sample& s : samples) {
     Counts* c = nullptr;
-    if (s.end < t.crashed - absl::Milliseconds(100) && s.start < t.crashed) {
+    if (s.end < t.crashing) {
       c = &before[s.source];
     } else if (s.start >= t.crashed && s.end <= t.restarting) {
       // Health needs one probe interval (200 ms) to notice; give it a second.
