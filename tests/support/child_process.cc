@@ -80,6 +80,13 @@ ChildProcess::~ChildProcess() {
   }
 }
 
+bool ChildProcess::Exited() {
+  if (pid_ <= 0) return true;
+  if (::waitpid(pid_, nullptr, WNOHANG) != pid_) return false;
+  pid_ = -1;
+  return true;
+}
+
 absl::StatusOr<int> ChildProcess::Stop(int signal, absl::Duration timeout) {
   if (pid_ <= 0) return absl::FailedPreconditionError("not running");
   ::kill(pid_, signal);
@@ -104,7 +111,9 @@ absl::StatusOr<int> RunToCompletion(const std::string& binary, const std::vector
                                     const std::map<std::string, std::string>& env,
                                     std::string* out) {
   std::array<int, 2> pipe_fds;
-  if (::pipe(pipe_fds.data()) != 0) return absl::InternalError("pipe failed");
+  // Close-on-exec: a daemon the child starts (pg_ctl's postmaster) must not hold the write end,
+  // or the read below would never see the end of the output.
+  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) return absl::InternalError("pipe failed");
   absl::StatusOr<pid_t> pid = Spawn(binary, args, env, pipe_fds[1], STDERR_FILENO);
   ::close(pipe_fds[1]);
   if (!pid.ok()) {

@@ -29,6 +29,8 @@ class ChildProcess {
   // DEADLINE_EXCEEDED (the child is then killed), or INTERNAL if it died from a signal.
   absl::StatusOr<int> Stop(int signal, absl::Duration timeout);
   bool running() const { return pid_ > 0; }
+  // True once the child has exited (it is then reaped and running() turns false); never blocks.
+  bool Exited();
   pid_t pid() const { return pid_; }
 
  private:

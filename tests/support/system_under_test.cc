@@ -1,5 +1,6 @@
 #include "tests/support/system_under_test.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -145,6 +146,36 @@ absl::StatusOr<int> SystemUnderTest::StartReplica() {
   absl::StatusOr<int> port = WaitForPortFile(env["PI_PORT_FILE"], absl::Seconds(20));
   if (port.ok()) server_grpc_ports_.push_back(*port);
   return port;
+}
+
+absl::Status SystemUnderTest::KillServer() {
+  if (!server_ || !server_->running()) return absl::FailedPreconditionError("not running");
+  absl::StatusOr<int> stopped = server_->Stop(SIGKILL, absl::Seconds(10));
+  if (stopped.ok() || absl::IsInternal(stopped.status())) return absl::OkStatus();  // by signal
+  return stopped.status();
+}
+
+absl::Status SystemUnderTest::RestartServer() {
+  if (server_ && server_->running()) return absl::FailedPreconditionError("still running");
+  std::map<std::string, std::string> env = server_env_;
+  env["PI_GRPC_ADDRESS"] = absl::StrCat("127.0.0.1:", grpc_port_);
+  std::error_code ignored;
+  std::filesystem::remove(env["PI_PORT_FILE"], ignored);
+  std::filesystem::remove(env["PI_METRICS_PORT_FILE"], ignored);
+  server_.reset();
+  absl::StatusOr<ChildProcess> server =
+      ChildProcess::Start(PI_SERVER_BINARY, {}, env, dir_ + "/pi-server.log");
+  if (!server.ok()) return server.status();
+  server_.emplace(*std::move(server));
+  absl::StatusOr<int> port = WaitForPortFile(env["PI_PORT_FILE"], absl::Seconds(20));
+  if (!port.ok()) return absl::InternalError("pi-server did not restart");
+  if (*port != grpc_port_) return absl::InternalError("pi-server restarted on another port");
+  if (!env["PI_METRICS_ADDRESS"].empty()) {
+    absl::StatusOr<int> metrics = WaitForPortFile(env["PI_METRICS_PORT_FILE"], absl::Seconds(20));
+    if (!metrics.ok()) return absl::InternalError("pi-server wrote no metrics port");
+    server_metrics_port_ = *metrics;
+  }
+  return absl::OkStatus();
 }
 
 SystemUnderTest::~SystemUnderTest() {

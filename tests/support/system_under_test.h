@@ -53,6 +53,12 @@ class SystemUnderTest {
   // Starts another pi-server replica on the same database and key file; returns its gRPC port.
   // It stops with the system.
   absl::StatusOr<int> StartReplica();
+  // Kills pi-server with SIGKILL (no shutdown, in-flight RPCs and transactions cut off) and
+  // waits for it to be gone.
+  absl::Status KillServer();
+  // Starts pi-server again, same settings and the same gRPC port (so the gateway and clients
+  // reconnect to it), after KillServer() or a stop; waits until it listens.
+  absl::Status RestartServer();
   int grpc_port() const { return grpc_port_; }
   // Every pi-server's gRPC port: server()'s first, then each replica's in start order.
   const std::vector<int>& server_grpc_ports() const { return server_grpc_ports_; }
