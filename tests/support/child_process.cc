@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -19,8 +20,16 @@
 namespace pi::testing {
 namespace {
 
+// A child sees only `env`, PATH, and the sanitizer settings of the test process (so that
+// scripts/sanitize.sh collects pi-server's and pi-gateway's reports, not only the tests').
 std::vector<std::string> EnvStrings(const std::map<std::string, std::string>& env) {
   std::vector<std::string> out = {"PATH=/usr/local/bin:/usr/bin:/bin"};
+  for (const char* inherited : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"}) {
+    const char* value = std::getenv(inherited);
+    if (value != nullptr && env.count(inherited) == 0) {
+      out.push_back(absl::StrCat(inherited, "=", value));
+    }
+  }
   for (const auto& [k, v] : env) out.push_back(absl::StrCat(k, "=", v));
   return out;
 }
