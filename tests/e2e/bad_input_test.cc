@@ -413,7 +413,6 @@ class BadInputTest : public ::testing::Test {
       if (answered.ok()) reply = *answered;
     }
     EXPECT_LT(reply.status, 500) << "A SERVER ERROR: " << reply.body;
-    // Status 0: the case expects the connection closed without an answer (see its note).
     EXPECT_EQ(reply.status, c.at("status").get<int>()) << reply.body;
     if (reply.status >= 400) {
       std::string problem = ShapeProblem(dialect, reply);
