@@ -1,5 +1,7 @@
 #include "gateway/core/json_reader.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace pi::gateway::core {
@@ -10,6 +12,15 @@ absl::StatusOr<nlohmann::json> ParseJsonObject(absl::string_view body) {
   if (parsed.is_discarded()) return absl::InvalidArgumentError("the body is not valid JSON");
   if (!parsed.is_object()) return absl::InvalidArgumentError("the body must be a JSON object");
   return parsed;
+}
+
+bool IsJsonContentType(absl::string_view content_type) {
+  absl::string_view media_type = content_type.substr(0, content_type.find(';'));
+  media_type = absl::StripAsciiWhitespace(media_type);
+  if (media_type.empty()) return true;
+  std::string lower = absl::AsciiStrToLower(media_type);
+  return lower == "application/json" ||
+         (absl::StartsWith(lower, "application/") && absl::EndsWith(lower, "+json"));
 }
 
 void JsonReader::Error(const char* name, std::string message) {

@@ -24,6 +24,11 @@ struct ShapeError {
 // Parses `body` as a JSON object. INVALID_ARGUMENT with a short reason when it is not one.
 absl::StatusOr<nlohmann::json> ParseJsonObject(absl::string_view body);
 
+// True when a request's Content-Type value is absent or names JSON (application/json, any
+// +json such as application/hal+json, parameters allowed): what a body-reading route accepts
+// before answering 415.
+bool IsJsonContentType(absl::string_view content_type);
+
 class JsonReader {
  public:
   // `object` must outlive the reader; `prefix` names it in errors ("" at the top level).

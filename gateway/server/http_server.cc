@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -128,7 +129,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return Close();
     }
     if (ec) return FailRequest({http::status::bad_request, "the request is not valid HTTP/1.1"});
-    Tcp().expires_after(Chrono(options_.body_timeout));
+    // The body's deadline is a timer of its own: the stream's expiry would close the socket, and
+    // the 408 could not be written. On expiry it cancels the read, which ends in OnBody.
+    Tcp().expires_never();
+    body_timed_out_ = false;
+    body_deadline_.expires_after(Chrono(options_.body_timeout));
+    body_deadline_.async_wait([weak = this->weak_from_this()](beast::error_code timer_ec) {
+      auto self = weak.lock();
+      if (!self || timer_ec) return;
+      self->body_timed_out_ = true;
+      beast::error_code ignored;
+      self->Tcp().socket().cancel(ignored);
+    });
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code body_ec, size_t) {
                        self->OnBody(body_ec);
@@ -136,10 +148,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void OnBody(beast::error_code ec) {
+    body_deadline_.cancel();
     if (ec == http::error::body_limit) {
       return FailRequest(BodyTooLarge());
     }
-    if (ec == beast::error::timeout) {
+    if (ec == net::error::operation_aborted && body_timed_out_) {
       return FailRequest({http::status::request_timeout, "the request body arrived too slowly"});
     }
     if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
@@ -271,6 +284,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::shared_ptr<HttpServerState> state_;
   bool busy_ = false;   // counted in state_->busy
   int served_ = 0;      // responses written on this connection
+  net::steady_timer body_deadline_{stream_.get_executor()};
+  bool body_timed_out_ = false;  // body_deadline_ fired and cancelled the body's read
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<Exchange> exchange_;
   std::shared_ptr<Response> response_;

@@ -57,6 +57,10 @@ namespace pi::instruments {
 namespace {
 
 constexpr int kMaxRequestBytes = 64 * 1024;
+// Above pi-gateway's 16 KiB header limit, so every authorization value the gateway forwards
+// reaches authentication (UNAUTHENTICATED, 401) instead of gRPC's own RESOURCE_EXHAUSTED for
+// metadata over its 8 KiB default, which the gateway would render as 429.
+constexpr int kMaxMetadataBytes = 32 * 1024;
 constexpr absl::Duration kEncryptionCountFlushInterval = absl::Seconds(10);
 
 constexpr char kUsage[] =
@@ -299,6 +303,7 @@ int Serve(const std::vector<std::string>& args) {
   // (GOAWAY, in-flight calls finish within the grace) lets new replicas receive calls.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 5 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     std::cerr << "pi-server: cannot listen on " << config->grpc_address << "\n";

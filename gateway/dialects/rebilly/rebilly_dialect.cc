@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "gateway/core/json_reader.h"
 #include "gateway/core/query_string.h"
 #include "gateway/core/rpc_error.h"
 #include "gateway/dialects/rebilly/rebilly_errors.h"
@@ -220,9 +221,14 @@ class RebillyHandlers {
     return call;
   }
 
-  // The JSON object body, or nullopt after answering 422 (Rebilly reports unreadable bodies as
-  // invalid data).
+  // The JSON object body, or nullopt after answering 415 for a declared non-JSON body or 422
+  // (Rebilly reports unreadable bodies as invalid data).
   static std::optional<nlohmann::json> ReadBody(const Call& call, const Exchange& exchange) {
+    if (!core::IsJsonContentType(Header(exchange, "content-type"))) {
+      call.respond(RenderProblem(status::unsupported_media_type,
+                                 "The request body must be application/json.", call.version));
+      return std::nullopt;
+    }
     absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
     if (!body.ok()) {
       call.respond(RenderProblem(status::unprocessable_entity, std::string(body.status().message()),

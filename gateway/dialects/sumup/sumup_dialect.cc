@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/core/json_reader.h"
 #include "gateway/core/query_string.h"
 #include "gateway/core/rpc_error.h"
 #include "gateway/dialects/sumup/sumup_errors.h"
@@ -67,6 +68,15 @@ std::shared_ptr<Call> StartCall(const Exchange& exchange, server::Responder resp
   return call;
 }
 
+// Answers 415 and returns true when a body-reading request declares a non-JSON body (SumUp's
+// SDKs always send application/json).
+bool RefuseNonJsonBody(const Exchange& exchange, const Call& call) {
+  if (core::IsJsonContentType(Header(exchange, "content-type"))) return false;
+  call.respond(RenderHttpError(
+      {status::unsupported_media_type, "Content-Type must be application/json"}, exchange));
+  return true;
+}
+
 // NOT_FOUND, or INVALID_ARGUMENT for an id pi-server cannot even parse: both mean "no such
 // resource" to a SumUp client, whose ids come from its own URLs.
 bool MeansNotFound(const grpc::Status& s) {
@@ -80,6 +90,7 @@ class SumUpHandlers {
 
   void CreateCustomer(const Exchange& exchange, server::Responder respond) const {
     std::shared_ptr<Call> call = StartCall(exchange, std::move(respond));
+    if (RefuseNonJsonBody(exchange, *call)) return;
     absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
     if (!body.ok()) {
       return call->respond(
@@ -99,6 +110,7 @@ class SumUpHandlers {
 
   void CreatePaymentInstrument(const Exchange& exchange, server::Responder respond) const {
     std::shared_ptr<Call> call = StartCall(exchange, std::move(respond));
+    if (RefuseNonJsonBody(exchange, *call)) return;
     std::optional<std::string> customer_id = DecodeId(exchange.params.at("customer_id"));
     absl::StatusOr<nlohmann::json> body = core::ParseJsonObject(exchange.request.body());
     if (!body.ok()) {

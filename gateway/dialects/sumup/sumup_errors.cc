@@ -36,6 +36,8 @@ std::string CodeFor(status s) {
       return "CONFLICT";
     case status::payload_too_large:
       return "PAYLOAD_TOO_LARGE";
+    case status::unsupported_media_type:
+      return "UNSUPPORTED_MEDIA_TYPE";
     case status::request_header_fields_too_large:
       return "HEADERS_TOO_LARGE";
     case status::too_many_requests:

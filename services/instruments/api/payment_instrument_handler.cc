@@ -136,7 +136,9 @@ grpc::ServerUnaryReactor* PaymentInstrumentHandler::ListPaymentInstruments(
       context, "ListPaymentInstruments",
       [this, request, response](RpcContext* rpc, const domain::Caller& caller) {
         if (!Authorized(rpc, caller, domain::Operation::kListInstruments)) return;
-        instruments_.List(caller, ToListRequest(*request),
+        absl::StatusOr<domain::ListRequest> query = ToListRequest(*request);
+        if (!query.ok()) return rpc->Finish(query.status());
+        instruments_.List(caller, *std::move(query),
                           [rpc, response](absl::StatusOr<domain::InstrumentPage> page) {
                             if (page.ok()) ToProto(*page, response);
                             rpc->Finish(page.status());

@@ -369,24 +369,50 @@ absl::StatusOr<domain::InstrumentUpdate> ToInstrumentUpdate(
   return update;
 }
 
-domain::ListRequest ToListRequest(const v1::ListPaymentInstrumentsRequest& request) {
+namespace {
+
+// A google.protobuf.Timestamp in its documented range (0001-01-01 to 9999-12-31): beyond it the
+// microsecond conversion would overflow.
+bool IsValidTimestamp(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= TimeUtil::kTimestampMinSeconds &&
+         t.seconds() <= TimeUtil::kTimestampMaxSeconds && t.nanos() >= 0 &&
+         t.nanos() <= 999999999;
+}
+
+}  // namespace
+
+absl::StatusOr<domain::ListRequest> ToListRequest(
+    const v1::ListPaymentInstrumentsRequest& request) {
+  std::vector<common::FieldViolation> violations;
   domain::ListRequest out;
   out.page_size = request.page_size();
   out.page_token = request.page_token();
   out.identity_id = request.identity();
   if (request.type() != v1::INSTRUMENT_TYPE_UNSPECIFIED) {
     out.type = domain::InstrumentTypeFromName(v1::InstrumentType_Name(request.type()));
+    // An enum number this build does not know would otherwise mean "no filter".
+    if (!out.type) violations.push_back({"type", "is not a known instrument type"});
   }
   out.fingerprint = request.fingerprint();
   out.last_four = request.last_four();
   out.bin = request.bin();
   if (request.has_created_after()) {
-    out.created_after = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request.created_after()));
+    if (IsValidTimestamp(request.created_after())) {
+      out.created_after =
+          absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request.created_after()));
+    } else {
+      violations.push_back({"created_after", "is not a valid timestamp"});
+    }
   }
   if (request.has_created_before()) {
-    out.created_before =
-        absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request.created_before()));
+    if (IsValidTimestamp(request.created_before())) {
+      out.created_before =
+          absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(request.created_before()));
+    } else {
+      violations.push_back({"created_before", "is not a valid timestamp"});
+    }
   }
+  if (!violations.empty()) return common::InvalidFields(violations);
   return out;
 }
 

@@ -47,8 +47,10 @@ v1::CardBrand ToProto(domain::CardBrand brand);
 absl::StatusOr<domain::InstrumentUpdate> ToInstrumentUpdate(
     const v1::UpdatePaymentInstrumentRequest& request);
 
-// The list request in domain terms (not yet validated).
-domain::ListRequest ToListRequest(const v1::ListPaymentInstrumentsRequest& request);
+// The list request in domain terms, or INVALID_ARGUMENT for an unknown type or a timestamp
+// outside google.protobuf.Timestamp's range; the domain validates the rest.
+absl::StatusOr<domain::ListRequest> ToListRequest(
+    const v1::ListPaymentInstrumentsRequest& request);
 void ToProto(const domain::InstrumentPage& page, v1::ListPaymentInstrumentsResponse* out);
 
 // "paymentInstruments/PI..." or a bare "PI..." -> "PI...". Empty when `name` has another

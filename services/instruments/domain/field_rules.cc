@@ -82,9 +82,16 @@ void CheckIdentityId(absl::string_view id, absl::string_view field, ViolationCol
   }
 }
 
+bool HasControlCharacter(absl::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
 void CheckHolderName(absl::string_view name, absl::string_view field, ViolationCollector& v) {
   if (Utf8Length(name) > kMaxHolderNameLength) {
     v.Add(field, absl::StrCat("must be at most ", kMaxHolderNameLength, " characters"));
+  } else if (HasControlCharacter(name)) {
+    v.Add(field, "must not contain control characters");
   }
 }
 

@@ -46,6 +46,11 @@ bool IsIsoAlpha3Country(absl::string_view code);
 
 // `identity` required, at most kMaxIdLength of letters, digits, '_' and '-'.
 void CheckIdentityId(absl::string_view id, absl::string_view field, ViolationCollector& v);
+// True when `s` holds an ASCII control character (C0 or DEL), which no name may hold: they
+// reach terminals, logs and receipts.
+bool HasControlCharacter(absl::string_view s);
+
+// At most kMaxHolderNameLength characters, none of them control characters.
 void CheckHolderName(absl::string_view name, absl::string_view field, ViolationCollector& v);
 // At most kMaxTags entries; keys 1..kMaxTagKeyLength, values up to kMaxTagValueLength.
 void CheckTags(const std::map<std::string, std::string>& tags, absl::string_view field,

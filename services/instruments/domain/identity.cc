@@ -15,13 +15,6 @@ bool IsExternalIdCharacter(char c) {
          c == '.' || c == ':' || c == '@';
 }
 
-bool HasControlCharacter(absl::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
 void CheckPersonName(absl::string_view name, absl::string_view field, ViolationCollector& v) {
   if (Utf8Length(name) > kMaxPersonNameLength || HasControlCharacter(name)) {
     v.Add(field, absl::StrCat("must be at most ", kMaxPersonNameLength,

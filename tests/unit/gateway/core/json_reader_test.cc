@@ -29,6 +29,18 @@ nlohmann::json Json(const char* text) { return nlohmann::json::parse(text); }
 
 // ---- ParseJsonObject -------------------------------------------------------------------------
 
+TEST(IsJsonContentTypeTest, AbsentOrJsonMediaTypes) {
+  for (const char* type : {"", "application/json", "Application/JSON; charset=utf-8",
+                           "application/hal+json", " application/problem+json "}) {
+    EXPECT_TRUE(IsJsonContentType(type)) << type;
+  }
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded",
+                           "multipart/form-data; boundary=x", "text/json", "application/jsonp",
+                           "application/xml; note=json"}) {
+    EXPECT_FALSE(IsJsonContentType(type)) << type;
+  }
+}
+
 TEST(ParseJsonObjectTest, AcceptsAnObject) {
   absl::StatusOr<nlohmann::json> parsed =
       ParseJsonObject(R"({"type": "PAYMENT_CARD", "expiration_month": 12})");

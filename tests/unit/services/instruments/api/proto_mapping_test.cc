@@ -371,5 +371,33 @@ TEST(IdentityMappingTest, RoundTripKeepsEveryCallerSettableField) {
   EXPECT_EQ(IdentityIdFromName(proto.name()), original.id);
 }
 
+TEST(ToListRequestTest, MapsTheFilters) {
+  v1::ListPaymentInstrumentsRequest request;
+  request.set_page_size(5);
+  request.set_type(v1::BANK_ACCOUNT);
+  request.mutable_created_after()->set_seconds(1750000000);
+  absl::StatusOr<domain::ListRequest> query = ToListRequest(request);
+  ASSERT_TRUE(query.ok()) << query.status();
+  EXPECT_EQ(query->page_size, 5);
+  EXPECT_EQ(query->type, domain::InstrumentType::kBankAccount);
+  EXPECT_EQ(query->created_after, absl::FromUnixSeconds(1750000000));
+  EXPECT_FALSE(query->created_before.has_value());
+}
+
+TEST(ToListRequestTest, RefusesAnUnknownTypeNumberInsteadOfListingEveryType) {
+  v1::ListPaymentInstrumentsRequest request;
+  request.set_type(static_cast<v1::InstrumentType>(77));
+  EXPECT_EQ(ToListRequest(request).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ToListRequestTest, RefusesTimestampsOutsideTheirRangeBeforeConvertingThem) {
+  v1::ListPaymentInstrumentsRequest after;
+  after.mutable_created_after()->set_seconds(999999999999999);  // would overflow microseconds
+  EXPECT_EQ(ToListRequest(after).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::ListPaymentInstrumentsRequest before;
+  before.mutable_created_before()->set_nanos(-1);
+  EXPECT_EQ(ToListRequest(before).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace pi::instruments::api

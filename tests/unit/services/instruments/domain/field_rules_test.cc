@@ -182,6 +182,21 @@ TEST(CheckHolderNameTest, AtMostTheLimit) {
                                               "must be at most 120 characters"}));
 }
 
+TEST(CheckHolderNameTest, RefusesControlCharacters) {
+  for (std::string name : {std::string("Jo\x1b[2JDoe"), std::string("Jo\r\nDoe"),
+                           std::string("Jo\x7f"), std::string("Jo\0Doe", 6)}) {
+    std::vector<FieldViolation> out;
+    ViolationCollector v(out, kPrefix);
+    CheckHolderName(name, "holder_name", v);
+    EXPECT_THAT(out, ElementsAre(FieldViolation{"payment_instrument.holder_name",
+                                                "must not contain control characters"}));
+  }
+  std::vector<FieldViolation> out;
+  ViolationCollector v(out, kPrefix);
+  CheckHolderName("Zo\xc3\xab O'Brien-Sm\xc3\xafth", "holder_name", v);  // non-ASCII is fine
+  EXPECT_THAT(out, IsEmpty());
+}
+
 // Limits count characters, not UTF-8 bytes: 70 Greek letters are 140 bytes but 70 characters.
 TEST(CheckHolderNameTest, LimitCountsCharactersNotUtf8Bytes) {
   std::string name;
