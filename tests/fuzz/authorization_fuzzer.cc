@@ -19,10 +19,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -76,8 +75,8 @@ class FakeStore : public domain::CredentialStore {
   }
 
  private:
-  void Add(std::string id, std::string application, domain::CredentialKind kind,
-           domain::Role role, std::string secret) {
+  void Add(std::string id, std::string application, domain::CredentialKind kind, domain::Role role,
+           std::string secret) {
     domain::StoredCredential stored{id, std::move(application), kind, role,
                                     secret.empty() ? "" : crypto::HashCredentialSecret(secret)};
     known_[id] = Known{std::move(stored), std::move(secret)};
@@ -130,18 +129,16 @@ void CheckAcceptedToken(absl::string_view header_json, absl::string_view payload
              "an expired token or one without an integer exp passed");
   FUZZ_CHECK(payload.contains("sub") && payload["sub"].is_string() &&
                  payload["sub"].get<std::string>() == caller.customer_identity_id &&
-                 !caller.customer_identity_id.empty() &&
-                 caller.customer_identity_id.size() <= 64,
+                 !caller.customer_identity_id.empty() && caller.customer_identity_id.size() <= 64,
              "the caller is not the token's subject");
   const nlohmann::json aud = payload.value("aud", nlohmann::json());
-  bool for_us = aud == "APone" ||
-                (aud.is_array() && std::find(aud.begin(), aud.end(), "APone") != aud.end());
+  bool for_us =
+      aud == "APone" || (aud.is_array() && std::find(aud.begin(), aud.end(), "APone") != aud.end());
   FUZZ_CHECK(for_us, "a token for another audience passed");
 }
 
 // The secret this value presents for `id`, per the documented schemes, or nullopt.
-std::optional<std::string> PresentedSecret(absl::string_view authorization,
-                                           const std::string& id) {
+std::optional<std::string> PresentedSecret(absl::string_view authorization, const std::string& id) {
   absl::string_view value = absl::StripAsciiWhitespace(authorization);
   if (absl::StartsWithIgnoreCase(value, "basic ")) {
     std::string pair;
@@ -185,7 +182,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   CountingAudit audit;
-  domain::Authenticator authenticator(*store, *hasher, *verifier, audit, [] { return absl::Now(); });
+  domain::Authenticator authenticator(*store, *hasher, *verifier, audit,
+                                      [] { return absl::Now(); });
   std::optional<absl::StatusOr<domain::Caller>> outcome;
   absl::Time before = absl::Now();
   authenticator.Authenticate(authorization, "req-fuzz",

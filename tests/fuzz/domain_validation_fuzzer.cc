@@ -54,7 +54,8 @@ using pi::common::FieldViolation;
 using pi::common::Secret;
 
 // A fixed "now", so an input means the same thing on every run.
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 1, 15, 12, 0, 0), absl::UTCTimeZone());
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilSecond(2026, 1, 15, 12, 0, 0), absl::UTCTimeZone());
 constexpr char kPrefix[] = "payment_instrument";
 
 // "key=value;key=value".
@@ -90,9 +91,9 @@ class Fields {
     return a;
   }
   absl::string_view Rest() const {
-    return next_ < lines_.size() ? absl::string_view(lines_[next_].data(),
-                                                     lines_.back().end() - lines_[next_].data())
-                                 : absl::string_view();
+    return next_ < lines_.size()
+               ? absl::string_view(lines_[next_].data(), lines_.back().end() - lines_[next_].data())
+               : absl::string_view();
   }
 
  private:
@@ -159,11 +160,20 @@ void FuzzBank(Fields& f) {
   account.institution_number = f.NextString();
   account.transit_number = f.NextString();
   switch (f.NextInt()) {
-    case 0: account.account_type = domain::BankAccountType::kChecking; break;
-    case 1: account.account_type = domain::BankAccountType::kSavings; break;
-    case 2: account.account_type = domain::BankAccountType::kBusinessChecking; break;
-    case 3: account.account_type = domain::BankAccountType::kPersonalChecking; break;
-    default: break;
+    case 0:
+      account.account_type = domain::BankAccountType::kChecking;
+      break;
+    case 1:
+      account.account_type = domain::BankAccountType::kSavings;
+      break;
+    case 2:
+      account.account_type = domain::BankAccountType::kBusinessChecking;
+      break;
+    case 3:
+      account.account_type = domain::BankAccountType::kPersonalChecking;
+      break;
+    default:
+      break;
   }
   account.country = f.NextString();
   account.currency = f.NextString();
@@ -175,9 +185,9 @@ void FuzzBank(Fields& f) {
   if (violations.empty()) {
     domain::MaskedBankAccount masked = domain::MaskBankAccount(account);
     if (number.size() > 8) {  // longer than "XXXX" + the last four, which may repeat a prefix
-      FUZZ_CHECK(!absl::StrContains(masked.masked_account_number,
-                                    number.substr(0, number.size() - 4)),
-                 "the masked account number shows more than the last four");
+      FUZZ_CHECK(
+          !absl::StrContains(masked.masked_account_number, number.substr(0, number.size() - 4)),
+          "the masked account number shows more than the last four");
     }
     FUZZ_CHECK(masked.last_four == number.substr(number.size() - 4), "wrong last four");
   }
@@ -222,9 +232,11 @@ domain::Instrument StoredInstrument(absl::string_view kind) {
   instrument.create_time = instrument.update_time = kNow - absl::Hours(24);
   if (kind == "card") {
     instrument.type = domain::InstrumentType::kPaymentCard;
-    instrument.card = domain::MaskedCard{.bin = "411111", .last_four = "1111",
+    instrument.card = domain::MaskedCard{.bin = "411111",
+                                         .last_four = "1111",
                                          .brand = domain::CardBrand::kVisa,
-                                         .expiration_month = 12, .expiration_year = 2030};
+                                         .expiration_month = 12,
+                                         .expiration_year = 2030};
   } else if (kind == "bank") {
     instrument.type = domain::InstrumentType::kBankAccount;
     instrument.bank_account = domain::MaskedBankAccount{.masked_account_number = "XXXXX6789",

@@ -72,9 +72,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)crypto::KeyRing::Parse(input);
 
   // As a plaintext: sealed, read back, and tampered with.
-  uint32_t version = size >= 4 ? (uint32_t{data[0]} << 24 | uint32_t{data[1]} << 16 |
-                                  uint32_t{data[2]} << 8 | data[3])
-                               : 7;
+  uint32_t version =
+      size >= 4
+          ? (uint32_t{data[0]} << 24 | uint32_t{data[1]} << 16 | uint32_t{data[2]} << 8 | data[3])
+          : 7;
   absl::StatusOr<std::string> sealed = crypto::SealField(kDataKey, version, input, Context());
   FUZZ_CHECK(sealed.ok(), "sealing failed");
   absl::StatusOr<uint32_t> named = crypto::CiphertextKeyVersion(*sealed);

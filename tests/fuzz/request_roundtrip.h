@@ -4,9 +4,9 @@
 #ifndef PI_TESTS_FUZZ_REQUEST_ROUNDTRIP_H_
 #define PI_TESTS_FUZZ_REQUEST_ROUNDTRIP_H_
 
-#include <string>
-
 #include <google/protobuf/util/message_differencer.h>
+
+#include <string>
 
 #include "tests/fuzz/fuzz_check.h"
 
