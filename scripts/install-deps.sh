@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ cmake ninja-build pkg-config git ca-certificates curl procps openssl
+  # libFuzzer (clang-14's compiler-rt) for tests/fuzz, with ASan and UBSan
+  clang-14 libclang-rt-14-dev
   # libraries (see DESIGN.md, "Dependencies")
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libpqxx-dev libpq-dev libssl-dev

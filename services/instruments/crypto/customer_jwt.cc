@@ -4,11 +4,14 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
 #include <jwt/jwt.hpp>
+#include <nlohmann/json.hpp>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -40,6 +43,35 @@ bool SignatureMatches(absl::string_view key, absl::string_view signing_input,
          CRYPTO_memcmp(presented.data(), expected, expected_length) == 0;
 }
 
+// A JWS in compact form is base64url and dots only (RFC 7515). cpp-jwt's base64 decoder indexes
+// its table with each character unchecked, so a byte >= 0x80 reads before the table (found by
+// tests/fuzz/authorization_fuzzer.cc): nothing else may reach it.
+bool IsCompactJws(absl::string_view token) {
+  return std::all_of(token.begin(), token.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+// cpp-jwt reads `exp` and `nbf` as uint64_t whatever their JSON type, and converting a number
+// outside [0, 2^64) from floating point is undefined behaviour (found by
+// tests/fuzz/authorization_fuzzer.cc). Refuses such a claim, and claims it cannot read; anything
+// else cpp-jwt and the checks below judge as before.
+absl::Status CheckTimeClaimsConvert(absl::string_view payload_b64) {
+  std::string payload;
+  if (!absl::WebSafeBase64Unescape(payload_b64, &payload)) return Invalid("malformed claims");
+  nlohmann::json claims = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!claims.is_object()) return Invalid("malformed claims");
+  for (const char* name : {"exp", "nbf"}) {
+    auto claim = claims.find(name);
+    if (claim == claims.end() || !claim->is_number_float()) continue;
+    double value = claim->get<double>();
+    if (!(value >= 0 && value < 18446744073709551616.0)) {
+      return Invalid("exp or nbf is not a representable time");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 common::Secret CustomerJwtVerifier::SigningKey(absl::string_view application_id,
@@ -49,6 +81,7 @@ common::Secret CustomerJwtVerifier::SigningKey(absl::string_view application_id,
 
 absl::StatusOr<std::string> CustomerJwtVerifier::KeyIdOf(absl::string_view token) const {
   if (token.size() > kMaxTokenLength) return Invalid("too long");
+  if (!IsCompactJws(token)) return Invalid("not base64url");
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3) return Invalid("not three parts");
   try {
@@ -76,6 +109,10 @@ absl::StatusOr<std::string> CustomerJwtVerifier::VerifiedSubject(
   if (!SignatureMatches(key.Reveal(), token.substr(0, last_dot), token.substr(last_dot + 1))) {
     return Invalid("bad signature");
   }
+  if (!IsCompactJws(token)) return Invalid("not base64url");
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 3) return Invalid("not three parts");
+  if (absl::Status claims = CheckTimeClaimsConvert(parts[1]); !claims.ok()) return claims;
   try {
     std::error_code ec;
     // Only HS256: `none` and every other algorithm fail here.

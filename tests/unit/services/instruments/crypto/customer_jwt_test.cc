@@ -298,6 +298,21 @@ TEST_F(CustomerJwtTest, KeyIdOfRejectsMalformedTokens) {
   }
 }
 
+// cpp-jwt's base64 decoder would read outside its table for bytes >= 0x80 (found by
+// tests/fuzz/authorization_fuzzer.cc): only base64url and dots get to it.
+TEST_F(CustomerJwtTest, RejectsTokensWithCharactersOutsideBase64Url) {
+  std::vector<std::string> parts = Parts(Sign(key_.Reveal(), Header(), Claims()));
+  for (const char* bad : {"\xf5", "\x80", " ", "+", "/", "=", "\n"}) {
+    std::string header = absl::StrCat(parts[0].substr(0, 4), bad, parts[0].substr(4));
+    // Signed with the right key, so only the alphabet is wrong.
+    std::string token = SignRaw(key_.Reveal(), header, parts[1]);
+    EXPECT_THAT(verifier_.KeyIdOf(token).status().message(), HasSubstr("not base64url"))
+        << absl::CHexEscape(token);
+    EXPECT_THAT(Verify(token).status().message(), HasSubstr("not base64url"))
+        << absl::CHexEscape(token);
+  }
+}
+
 TEST_F(CustomerJwtTest, KeyIdOfRejectsTokensOverTheLengthLimit) {
   std::string at_limit = SignedTokenOfLength(key_.Reveal(), kMaxTokenLength);
   std::string over = SignedTokenOfLength(key_.Reveal(), kMaxTokenLength + 1);
@@ -415,6 +430,25 @@ TEST_F(CustomerJwtTest, RejectsAnExpiredToken) {
   ExpectRejected(
       SignCustomerJwt(key_, kCredential, kApp, kSubject, absl::Now() - absl::Minutes(1)));
   ExpectRejected(Sign(key_.Reveal(), Header(), Claims(0)));
+}
+
+// cpp-jwt converts exp and nbf to uint64_t unchecked: these are refused before it sees them (the
+// conversion is undefined behaviour; tests/fuzz/authorization_fuzzer.cc found it, and its
+// corpus keeps the input that did).
+TEST_F(CustomerJwtTest, RejectsExpOrNbfBeyondWhatCppJwtCanConvert) {
+  for (const char* claim : {"exp", "nbf"}) {
+    for (double value : {4.1e19, 1e300, -1.0, -4.1e19}) {
+      nlohmann::json claims = Claims();
+      claims[claim] = value;
+      absl::StatusOr<std::string> subject = Verify(Sign(key_.Reveal(), Header(), claims));
+      EXPECT_THAT(subject.status().message(), HasSubstr("exp or nbf is not a representable time"))
+          << claim << " " << value;
+    }
+  }
+  // A fractional nbf cpp-jwt can convert is judged as before.
+  nlohmann::json claims = Claims();
+  claims["nbf"] = 1000.5;
+  EXPECT_EQ(ValueOrError(Verify(Sign(key_.Reveal(), Header(), claims))), kSubject);
 }
 
 TEST_F(CustomerJwtTest, ExpiryIsJudgedAgainstTheGivenNow) {
