@@ -3,6 +3,7 @@
 #include <grpcpp/channel.h>
 
 #include "absl/time/clock.h"
+#include "gateway/core/utf8_fields.h"
 
 namespace pi::gateway::core {
 
@@ -40,6 +41,12 @@ InstrumentClient::InstrumentClient(std::shared_ptr<grpc::Channel> channel, absl:
 template <typename Request, typename Response, typename Method>
 void InstrumentClient::Call(const char* name, Method method, const CallMetadata& metadata,
                             Request request, Done<Response> done) {
+  if (!StringFieldsAreUtf8(request)) {
+    done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                      "a path, query or header value is not valid UTF-8"),
+         Response());
+    return;
+  }
   // Owns everything the call touches until its callback has run.
   struct CallState {
     grpc::ClientContext context;
