@@ -133,10 +133,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     // the 408 could not be written. On expiry it cancels the read, which ends in OnBody.
     Tcp().expires_never();
     body_timed_out_ = false;
+    reading_body_ = true;
     body_deadline_.expires_after(Chrono(options_.body_timeout));
     body_deadline_.async_wait([weak = this->weak_from_this()](beast::error_code timer_ec) {
       auto self = weak.lock();
-      if (!self || timer_ec) return;
+      // An expiry already queued when the body completed must not cancel what runs next (the
+      // response's write, the next request's read): only a read still in progress is cancelled.
+      if (!self || timer_ec || !self->reading_body_) return;
       self->body_timed_out_ = true;
       beast::error_code ignored;
       self->Tcp().socket().cancel(ignored);
@@ -148,6 +151,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void OnBody(beast::error_code ec) {
+    reading_body_ = false;
     body_deadline_.cancel();
     if (ec == http::error::body_limit) {
       return FailRequest(BodyTooLarge());
@@ -286,6 +290,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   int served_ = 0;      // responses written on this connection
   net::steady_timer body_deadline_{stream_.get_executor()};
   bool body_timed_out_ = false;  // body_deadline_ fired and cancelled the body's read
+  bool reading_body_ = false;    // the body's read is in progress (all on this strand)
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<Exchange> exchange_;
   std::shared_ptr<Response> response_;
