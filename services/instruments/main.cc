@@ -41,7 +41,8 @@
 #include "services/instruments/server_metrics.h"
 #include "services/instruments/storage/pg_audit_log.h"
 #include "services/instruments/domain/credential_cache.h"
-#include "services/instruments/storage/pg_credential_listener.h"
+#include "services/instruments/domain/instrument_cache.h"
+#include "services/instruments/storage/pg_change_listener.h"
 #include "services/instruments/storage/pg_credential_repository.h"
 #include "services/instruments/storage/pg_identity_repository.h"
 #include "services/instruments/storage/pg_token_repository.h"
@@ -177,7 +178,12 @@ int Serve(const std::vector<std::string>& args) {
   domain::SandboxVerifier verifier;
   crypto::CustomerJwtVerifier customer_tokens(keys->fingerprint_master_key());
   auto clock = [] { return absl::Now(); };
-  domain::InstrumentService instruments({instrument_repository, key_manager, key_manager,
+  // Reads of instruments go through a cache that the change listener below keeps exact
+  // (migration 0010); without the listener's connection it is bypassed.
+  domain::CachingInstrumentRepository instrument_cache(instrument_repository,
+                                                       config->instrument_cache_entries);
+  RegisterInstrumentCacheMetrics(metrics, instrument_cache);
+  domain::InstrumentService instruments({instrument_cache, key_manager, key_manager,
                                          audit_log, fingerprinter, ids, *bins, verifier, clock});
   domain::IdentityService identities(identity_repository, audit_log, ids, clock);
   domain::TokenService tokens({token_repository, key_manager, key_manager, audit_log,
@@ -225,10 +231,19 @@ int Serve(const std::vector<std::string>& args) {
   // (migration 0009); without the listener's connection it is bypassed.
   domain::CachingCredentialStore credential_cache(credential_repository, clock,
                                                   config->credential_cache_ttl);
-  std::unique_ptr<storage::PgCredentialListener> credential_listener;
-  if (config->credential_cache_ttl > absl::ZeroDuration()) {
-    credential_listener =
-        std::make_unique<storage::PgCredentialListener>(config->database_url, credential_cache);
+  std::unique_ptr<storage::PgChangeListener> change_listener;
+  if (config->credential_cache_ttl > absl::ZeroDuration() || config->instrument_cache_entries > 0) {
+    change_listener = std::make_unique<storage::PgChangeListener>(
+        config->database_url,
+        std::vector<storage::ChangeSubscription>{
+            {"credentials_changed",
+             [&credential_cache](const std::string& id) { credential_cache.Evict(id); }},
+            {"instruments_changed",
+             [&instrument_cache](const std::string& id) { instrument_cache.Evict(id); }}},
+        [&credential_cache, &instrument_cache](bool enabled) {
+          credential_cache.SetEnabled(enabled);
+          instrument_cache.SetEnabled(enabled);
+        });
   }
   domain::Authenticator authenticator(credential_cache, hasher, customer_tokens, audit_log,
                                       clock);

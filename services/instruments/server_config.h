@@ -39,6 +39,9 @@ struct ServerConfig {
   absl::Duration sweep_interval = absl::Minutes(1);     // how often expired payloads are deleted
   // How long a looked-up credential is remembered (changes evict it at once); 0: no cache.
   absl::Duration credential_cache_ttl = absl::Minutes(5);
+  // How many masked instruments reads remember (changes evict them at once, the least recently
+  // read go first when full); 0: no cache.
+  int instrument_cache_entries = 50000;
   // TLS on the gRPC listener (tls_cert_file, tls_key_file); with tls_ca_file, clients must
   // present a certificate chaining to it (mTLS). Off when unset.
   common::TlsFiles tls;

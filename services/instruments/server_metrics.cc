@@ -20,6 +20,20 @@ void RegisterPoolMetrics(common::MetricsRegistry& registry, const storage::PgWor
                               [&pool] { return static_cast<double>(pool.connection_failures()); });
 }
 
+void RegisterInstrumentCacheMetrics(common::MetricsRegistry& registry,
+                                    const domain::CachingInstrumentRepository& cache) {
+  registry.AddCounterCallback("pi_instrument_cache_hits_total",
+                              "Instrument reads answered from memory.",
+                              [&cache] { return static_cast<double>(cache.stats().hits); });
+  registry.AddCounterCallback("pi_instrument_cache_misses_total",
+                              "Instrument reads that went to PostgreSQL while the cache was on.",
+                              [&cache] { return static_cast<double>(cache.stats().misses); });
+  registry.AddGaugeCallback("pi_instrument_cache_entries",
+                            "Masked instruments held in memory (0 while the change listener is "
+                            "not listening).",
+                            [&cache] { return static_cast<double>(cache.stats().entries); });
+}
+
 SweepMetrics::SweepMetrics(common::MetricsRegistry& registry)
     : runs_(registry
                 .AddCounter("pi_sweep_runs_total",

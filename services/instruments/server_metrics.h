@@ -1,6 +1,8 @@
 // pi-server's metrics beyond the per-RPC ones (api/rpc_metrics.h), wired in main.cc:
 //   pi_db_pool_workers, pi_db_pool_busy_workers, pi_db_pool_queued_jobs (read at each scrape),
 //   pi_db_connection_failures_total;
+//   pi_instrument_cache_hits_total, pi_instrument_cache_misses_total, pi_instrument_cache_entries
+//   (read at each scrape);
 //   pi_sweep_runs_total, pi_sweep_failures_total, pi_sweep_deleted_total{kind},
 //   pi_sweep_last_success_timestamp_seconds;
 //   pi_kek_loaded{version} (this replica's key file), pi_kek_active_version, pi_kek_min_version,
@@ -18,6 +20,7 @@
 #include "absl/time/time.h"
 #include "services/common/metrics.h"
 #include "services/instruments/crypto/key_ring.h"
+#include "services/instruments/domain/instrument_cache.h"
 #include "services/instruments/storage/pg_key_inventory.h"
 #include "services/instruments/storage/pg_token_repository.h"
 #include "services/instruments/storage/pg_worker_pool.h"
@@ -26,6 +29,10 @@ namespace pi::instruments {
 
 // Gauges read from `pool` at each scrape; `pool` must outlive the registry's last scrape.
 void RegisterPoolMetrics(common::MetricsRegistry& registry, const storage::PgWorkerPool& pool);
+
+// Read from `cache` at each scrape; `cache` must outlive the registry's last scrape.
+void RegisterInstrumentCacheMetrics(common::MetricsRegistry& registry,
+                                    const domain::CachingInstrumentRepository& cache);
 
 class SweepMetrics {
  public:

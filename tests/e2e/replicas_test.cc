@@ -13,20 +13,25 @@
 #include <vector>
 
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/metrics_scrape.h"
 #include "tests/support/system_under_test.h"
 #include "tests/support/test_database.h"
 
 namespace pi {
 namespace {
 
+namespace v1 = ::payments::instruments::v1;
 using testing::HttpCall;
 using testing::HttpReply;
 
@@ -217,6 +222,66 @@ TEST_F(ReplicasTest, ATokenIsAssociatedOnceWhicheverServerTakesIt) {
   std::vector<int> after = OkCallsPerServer("CreatePaymentInstrument");
   EXPECT_EQ((after[0] - before[0]) + (after[1] - before[1]), 4);
   ExpectBothServersTookPart(all_before, "CreatePaymentInstrument");
+}
+
+// Each server caches the instruments it reads. A change made through one server must reach the
+// other's cache (a PostgreSQL notification, migration 0010), or the other would keep answering
+// with the old instrument.
+TEST_F(ReplicasTest, AnUpdateThroughOneServerReachesTheOtherServersCache) {
+  std::string owner = sys->CreateIdentity();
+  ASSERT_FALSE(owner.empty());
+  HttpReply created = Post("/payment_instruments", Card(owner));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string name = "paymentInstruments/" + nlohmann::json::parse(created.body)["id"].get<std::string>();
+  auto stub_for = [](int port) {
+    return v1::PaymentInstrumentService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  };
+  auto first = stub_for(sys->server_grpc_ports()[0]);
+  auto second = stub_for(sys->server_grpc_ports()[1]);
+  auto holder_name = [&](v1::PaymentInstrumentService::Stub& stub) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", sys->basic_auth());
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::GetPaymentInstrumentRequest request;
+    request.set_name(name);
+    v1::PaymentInstrument found;
+    grpc::Status status = stub.GetPaymentInstrument(&context, request, &found);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return found.holder_name();
+  };
+  auto cache_hits = [] {
+    absl::StatusOr<testing::MetricsScrape> scrape = testing::ScrapeMetrics(
+        std::stoi(testing::ReadFile(sys->dir() + "/replica1-metrics.port")));
+    EXPECT_TRUE(scrape.ok()) << scrape.status();
+    return scrape.ok() ? scrape->Value("pi_instrument_cache_hits_total") : 0;
+  };
+
+  double hits_before = cache_hits();
+  ASSERT_EQ(holder_name(*second), "Replica Tester");
+  ASSERT_EQ(holder_name(*second), "Replica Tester");
+  ASSERT_GT(cache_hits(), hits_before) << "the second server answered a read from its cache";
+
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", sys->basic_auth());
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::UpdatePaymentInstrumentRequest update;
+  update.mutable_payment_instrument()->set_name(name);
+  update.mutable_payment_instrument()->set_holder_name("Renamed On The First");
+  update.mutable_update_mask()->add_paths("holder_name");
+  v1::PaymentInstrument updated;
+  grpc::Status status = first->UpdatePaymentInstrument(&context, update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(holder_name(*first), "Renamed On The First") << "the updating server's own read";
+
+  // The notification takes a moment to arrive; 10 s bounds a loaded machine, it is no timing claim.
+  std::string seen;
+  for (absl::Time until = absl::Now() + absl::Seconds(10); absl::Now() < until;
+       absl::SleepFor(absl::Milliseconds(10))) {
+    seen = holder_name(*second);
+    if (seen == "Renamed On The First") break;
+  }
+  EXPECT_EQ(seen, "Renamed On The First") << "the second server kept the old instrument";
 }
 
 }  // namespace

@@ -16,7 +16,9 @@
 #include "services/instruments/storage/migrator.h"
 #include "services/instruments/storage/pg_admin_store.h"
 #include "services/instruments/storage/pg_audit_log.h"
+#include "services/instruments/storage/pg_change_listener.h"
 #include "services/instruments/storage/pg_credential_repository.h"
+#include "services/instruments/domain/instrument_cache.h"
 #include "tests/support/test_database.h"
 
 namespace pi::instruments::storage {
@@ -320,6 +322,116 @@ TEST_F(PgRepositoryTest, InstrumentWithoutAddressKeepsItAbsent) {
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(found->address.has_value());
   EXPECT_TRUE(found->tags.empty());
+}
+
+// The instrument cache kept exact by migration 0010's notifications: what another connection
+// commits reaches a cache that had the old row, except a change of the sealed secret alone.
+class PgInstrumentCacheTest : public PgRepositoryTest {
+ protected:
+  PgInstrumentCacheTest()
+      : cache_(instruments_, 100),
+        listener_(pi::testing::TestDatabaseUrl(),
+                  {{"instruments_changed", [this](const std::string& id) { cache_.Evict(id); }}},
+                  [this](bool enabled) { cache_.SetEnabled(enabled); }) {}
+
+  void SetUp() override {
+    PgRepositoryTest::SetUp();
+    for (absl::Time until = absl::Now() + absl::Seconds(10);
+         !listener_.listening() && absl::Now() < until;) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    ASSERT_TRUE(listener_.listening());
+    InstrumentRecord record = Card(UniqueId("PI"));
+    id_ = record.instrument.id;
+    ASSERT_TRUE(Insert(std::move(record)).ok());
+  }
+
+  absl::StatusOr<Instrument> Cached() {
+    std::promise<absl::StatusOr<Instrument>> done;
+    cache_.Find(application_id_, id_,
+                [&](absl::StatusOr<Instrument> r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  }
+
+  void Exec(const std::string& sql) {
+    pqxx::connection c(pi::testing::TestDatabaseUrl());
+    pqxx::work txn(c);
+    txn.exec_params(sql, id_);
+    txn.commit();
+  }
+
+  // Reads through the cache every 10 ms until `done` holds, for up to 10 s (a bound for a loaded
+  // machine, not a timing claim).
+  template <typename Pred>
+  bool EventuallyCached(Pred done) {
+    for (absl::Time until = absl::Now() + absl::Seconds(10); absl::Now() < until;) {
+      if (done(Cached())) return true;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return done(Cached());
+  }
+
+  domain::CachingInstrumentRepository cache_;
+  PgChangeListener listener_;
+  std::string id_;
+};
+
+TEST_F(PgInstrumentCacheTest, AnUpdateCommittedElsewhereReachesTheCache) {
+  ASSERT_EQ(Cached()->holder_name, "Amy White");
+  ASSERT_EQ(Cached()->holder_name, "Amy White");
+  ASSERT_EQ(cache_.stats().hits, 1u) << "the second read comes from the cache";
+
+  Exec("UPDATE payment_instruments SET holder_name = 'Renamed Elsewhere' WHERE id = $1");
+  EXPECT_TRUE(EventuallyCached([](const absl::StatusOr<Instrument>& i) {
+    return i.ok() && i->holder_name == "Renamed Elsewhere";
+  }));
+}
+
+TEST_F(PgInstrumentCacheTest, ADeleteCommittedElsewhereReachesTheCache) {
+  ASSERT_TRUE(Cached().ok());
+  ASSERT_TRUE(Cached().ok());
+  ASSERT_EQ(cache_.stats().hits, 1u);
+  Exec("DELETE FROM payment_instruments WHERE id = $1");
+  EXPECT_TRUE(EventuallyCached([](const absl::StatusOr<Instrument>& i) {
+    return i.status().code() == absl::StatusCode::kNotFound;
+  }));
+}
+
+TEST_F(PgInstrumentCacheTest, ReEncryptionAndNoOpUpdatesDoNotNotify) {
+  InstrumentRecord marker = Card(UniqueId("PI"));
+  std::string marker_id = marker.instrument.id;
+  ASSERT_TRUE(Insert(std::move(marker)).ok());
+  auto find_marker = [&] {
+    std::promise<absl::StatusOr<Instrument>> done;
+    cache_.Find(application_id_, marker_id,
+                [&](absl::StatusOr<Instrument> r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  };
+  ASSERT_TRUE(Cached().ok());
+  ASSERT_TRUE(find_marker().ok());
+
+  Exec("UPDATE payment_instruments SET secret_ciphertext = 'resealed', secret_key_version = 2 "
+       "WHERE id = $1");
+  Exec("UPDATE payment_instruments SET holder_name = holder_name WHERE id = $1");
+  // Notifications arrive in commit order: once this later one has evicted the marker, any
+  // notification of the two updates above would have been handled too.
+  {
+    pqxx::connection c(pi::testing::TestDatabaseUrl());
+    pqxx::work txn(c);
+    txn.exec_params("SELECT pg_notify('instruments_changed', $1)", marker_id);
+    txn.commit();
+  }
+  bool marker_evicted = false;
+  for (absl::Time until = absl::Now() + absl::Seconds(10); !marker_evicted && absl::Now() < until;
+       absl::SleepFor(absl::Milliseconds(10))) {
+    uint64_t misses = cache_.stats().misses;
+    ASSERT_TRUE(find_marker().ok());
+    marker_evicted = cache_.stats().misses > misses;
+  }
+  ASSERT_TRUE(marker_evicted);
+  uint64_t hits = cache_.stats().hits;
+  ASSERT_TRUE(Cached().ok());
+  EXPECT_EQ(cache_.stats().hits, hits + 1) << "the re-encrypted instrument is still cached";
 }
 
 TEST_F(PgRepositoryTest, FindsCredentialWithRoleAndHash) {

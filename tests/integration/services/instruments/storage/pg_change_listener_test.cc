@@ -1,6 +1,7 @@
-// The credential cache kept exact by PostgreSQL notifications, against the real throwaway
-// cluster: a revocation committed by another connection reaches the cache without a restart.
-#include "services/instruments/storage/pg_credential_listener.h"
+// The caches kept exact by PostgreSQL notifications, against the real throwaway cluster: a
+// revocation or an instrument change committed by another connection reaches the cache without a
+// restart.
+#include "services/instruments/storage/pg_change_listener.h"
 
 #include <gtest/gtest.h>
 
@@ -10,15 +11,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/instruments/domain/credential_cache.h"
 #include "services/instruments/storage/pg_credential_repository.h"
 #include "tests/support/test_database.h"
 
 namespace pi::instruments::storage {
 namespace {
 
-class PgCredentialListenerTest : public ::testing::Test {
+class PgChangeListenerTest : public ::testing::Test {
  protected:
-  PgCredentialListenerTest()
+  PgChangeListenerTest()
       : pool_({pi::testing::TestDatabaseUrl(), 1, 64, PgCredentialRepository::Statements()}),
         repository_(pool_),
         cache_(repository_, [] { return absl::Now(); }, absl::Minutes(5)) {}
@@ -38,6 +40,14 @@ class PgCredentialListenerTest : public ::testing::Test {
     pqxx::work txn(c);
     txn.exec_params(sql, std::forward<Args>(args)...);
     txn.commit();
+  }
+
+  // A listener that keeps `cache_` fresh, as pi-server wires it.
+  PgChangeListener Listen(const std::string& conninfo) {
+    return PgChangeListener(
+        conninfo,
+        {{"credentials_changed", [this](const std::string& id) { cache_.Evict(id); }}},
+        [this](bool enabled) { cache_.SetEnabled(enabled); });
   }
 
   absl::StatusOr<domain::StoredCredential> Find() {
@@ -64,8 +74,8 @@ class PgCredentialListenerTest : public ::testing::Test {
   std::string credential_id_;
 };
 
-TEST_F(PgCredentialListenerTest, ARevocationCommittedElsewhereReachesTheCache) {
-  PgCredentialListener listener(pi::testing::TestDatabaseUrl(), cache_);
+TEST_F(PgChangeListenerTest, ARevocationCommittedElsewhereReachesTheCache) {
+  PgChangeListener listener = Listen(pi::testing::TestDatabaseUrl());
   ASSERT_TRUE(Eventually([&] { return listener.listening(); }));
   ASSERT_FALSE(Find()->revoked);
   ASSERT_FALSE(Find()->revoked);
@@ -75,9 +85,9 @@ TEST_F(PgCredentialListenerTest, ARevocationCommittedElsewhereReachesTheCache) {
   EXPECT_TRUE(Eventually([&] { return Find()->revoked; }));
 }
 
-TEST_F(PgCredentialListenerTest, WithoutTheListenerNothingIsCached) {
+TEST_F(PgChangeListenerTest, WithoutTheListenerNothingIsCached) {
   {
-    PgCredentialListener listener(pi::testing::TestDatabaseUrl(), cache_);
+    PgChangeListener listener = Listen(pi::testing::TestDatabaseUrl());
     ASSERT_TRUE(Eventually([&] { return listener.listening(); }));
   }  // stopped: the cache is disabled again
   EXPECT_TRUE(Find().ok());
@@ -85,8 +95,8 @@ TEST_F(PgCredentialListenerTest, WithoutTheListenerNothingIsCached) {
   EXPECT_EQ(cache_.stats().hits, 0u);
 }
 
-TEST_F(PgCredentialListenerTest, AnUnreachableDatabaseLeavesTheCacheOff) {
-  PgCredentialListener listener("host=127.0.0.1 port=1 connect_timeout=1", cache_);
+TEST_F(PgChangeListenerTest, AnUnreachableDatabaseLeavesTheCacheOff) {
+  PgChangeListener listener = Listen("host=127.0.0.1 port=1 connect_timeout=1");
   absl::SleepFor(absl::Milliseconds(200));
   EXPECT_FALSE(listener.listening());
   EXPECT_TRUE(Find().ok());

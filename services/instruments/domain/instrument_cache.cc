@@ -1,0 +1,90 @@
+#include "services/instruments/domain/instrument_cache.h"
+
+#include <optional>
+#include <utility>
+
+namespace pi::instruments::domain {
+
+void CachingInstrumentRepository::Find(std::string application_id, std::string id,
+                                       FindDone done) {
+  std::optional<Instrument> hit;
+  uint64_t generation = 0;
+  bool remember = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (enabled_ && capacity_ > 0) {
+      auto it = by_id_.find(id);
+      // Another application's instrument is not a hit: `inner` answers NOT_FOUND for it.
+      if (it != by_id_.end() && it->second->application_id == application_id) {
+        recency_.splice(recency_.begin(), recency_, it->second);
+        hit = *it->second;
+        ++hits_;
+      } else {
+        ++misses_;
+        remember = true;
+        generation = generation_;
+      }
+    }
+  }
+  // `done` never runs under the lock: it may call back into the cache.
+  if (hit) return std::move(done)(*std::move(hit));
+  if (!remember) return inner_.Find(std::move(application_id), std::move(id), std::move(done));
+  inner_.Find(std::move(application_id), std::move(id),
+              [this, generation, done = std::move(done)](
+                  absl::StatusOr<Instrument> found) mutable {
+                if (found.ok()) {
+                  std::lock_guard<std::mutex> lock(mu_);
+                  if (enabled_ && generation == generation_) RememberLocked(*found);
+                }
+                std::move(done)(std::move(found));
+              });
+}
+
+void CachingInstrumentRepository::Update(std::string application_id, std::string id,
+                                         Mutation mutate, AuditEvent audit, FindDone done) {
+  // Evicted whatever the outcome: a failed answer (a lost connection during COMMIT) does not
+  // say whether the change was written.
+  inner_.Update(std::move(application_id), id, std::move(mutate), std::move(audit),
+                [this, id, done = std::move(done)](absl::StatusOr<Instrument> updated) mutable {
+                  Evict(id);
+                  std::move(done)(std::move(updated));
+                });
+}
+
+void CachingInstrumentRepository::RememberLocked(Instrument instrument) {
+  if (auto it = by_id_.find(instrument.id); it != by_id_.end()) {
+    *it->second = std::move(instrument);
+    recency_.splice(recency_.begin(), recency_, it->second);
+    return;
+  }
+  if (by_id_.size() >= capacity_) {
+    by_id_.erase(recency_.back().id);
+    recency_.pop_back();
+  }
+  recency_.push_front(std::move(instrument));
+  by_id_[recency_.front().id] = recency_.begin();
+}
+
+void CachingInstrumentRepository::Evict(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++generation_;
+  if (auto it = by_id_.find(id); it != by_id_.end()) {
+    recency_.erase(it->second);
+    by_id_.erase(it);
+  }
+}
+
+void CachingInstrumentRepository::SetEnabled(bool enabled) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++generation_;
+  enabled_ = enabled;
+  by_id_.clear();
+  recency_.clear();
+}
+
+CachingInstrumentRepository::Stats CachingInstrumentRepository::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {hits_, misses_, by_id_.size()};
+}
+
+}  // namespace pi::instruments::domain

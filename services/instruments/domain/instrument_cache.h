@@ -1,0 +1,81 @@
+// An InstrumentRepository that remembers the instruments Find returned, so that reading one again
+// costs no database query and no hand-off to a storage thread: a hit answers at once, on the
+// calling thread. Everything else (Insert, List, Update, FindSealed) goes to `inner` unchanged.
+//
+// Only masked instruments are kept (never a sealed secret), at most `capacity` of them; the least
+// recently read is forgotten first. The cache is only as fresh as its invalidation:
+// - Update evicts the instrument when `inner` answers, before the caller hears of it, so a change
+//   made through this replica is seen by its next read;
+// - Evict(id) when instrument `id` changed elsewhere (pi-server: a PostgreSQL notification on
+//   commit, migration 0010), so another replica's change is seen once the notification arrives;
+// - SetEnabled(false) whenever changes could be missed (the notification connection is down):
+//   everything is forgotten, and until SetEnabled(true) every read goes to `inner`. It starts
+//   disabled.
+// A read that was already on its way to `inner` when an Evict or SetEnabled happened is answered
+// but not remembered, so a change can never be overwritten by an older read. NOT_FOUND and errors
+// are never remembered (an instrument created later is found at once).
+// Thread-safe.
+#ifndef PI_SERVICES_INSTRUMENTS_DOMAIN_INSTRUMENT_CACHE_H_
+#define PI_SERVICES_INSTRUMENTS_DOMAIN_INSTRUMENT_CACHE_H_
+
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "services/instruments/domain/ports.h"
+
+namespace pi::instruments::domain {
+
+class CachingInstrumentRepository : public InstrumentRepository {
+ public:
+  // `inner` must outlive the cache. `capacity` 0 keeps nothing.
+  CachingInstrumentRepository(InstrumentRepository& inner, size_t capacity)
+      : inner_(inner), capacity_(capacity) {}
+
+  void Find(std::string application_id, std::string id, FindDone done) override;
+  void Update(std::string application_id, std::string id, Mutation mutate, AuditEvent audit,
+              FindDone done) override;
+  void Insert(InstrumentRecord record, InsertDone done) override {
+    inner_.Insert(std::move(record), std::move(done));
+  }
+  void List(std::string application_id, InstrumentQuery query, ListDone done) override {
+    inner_.List(std::move(application_id), std::move(query), std::move(done));
+  }
+  void FindSealed(std::string application_id, std::string id, FindSealedDone done) override {
+    inner_.FindSealed(std::move(application_id), std::move(id), std::move(done));
+  }
+
+  void Evict(const std::string& id);
+  void SetEnabled(bool enabled);
+
+  struct Stats {
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+    size_t entries = 0;
+  };
+  Stats stats() const;
+
+ private:
+  // Most recently read first. The map points into the list.
+  using Recency = std::list<Instrument>;
+
+  void RememberLocked(Instrument instrument);
+
+  InstrumentRepository& inner_;
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  bool enabled_ = false;
+  // Bumped by every Evict and SetEnabled: a read remembers its answer only if none happened
+  // while it was in flight.
+  uint64_t generation_ = 0;
+  Recency recency_;
+  absl::flat_hash_map<std::string, Recency::iterator> by_id_;
+  uint64_t hits_ = 0;
+  uint64_t misses_ = 0;
+};
+
+}  // namespace pi::instruments::domain
+
+#endif  // PI_SERVICES_INSTRUMENTS_DOMAIN_INSTRUMENT_CACHE_H_

@@ -1,0 +1,197 @@
+#include "services/instruments/domain/instrument_cache.h"
+
+#include <deque>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "gtest/gtest.h"
+
+namespace pi::instruments::domain {
+namespace {
+
+// Answers Find and Update from `rows`, counting finds; with `hold` set, keeps Find's callbacks
+// until Release(). The other calls are not used by the cache's tests.
+class CountingRepository : public InstrumentRepository {
+ public:
+  void Find(std::string application_id, std::string id, FindDone done) override {
+    ++finds;
+    absl::StatusOr<Instrument> answer = absl::NotFoundError("no such instrument");
+    if (auto it = rows.find(id); it != rows.end() && it->second.application_id == application_id) {
+      answer = it->second;
+    }
+    if (hold) {
+      held.emplace_back(std::move(answer), std::move(done));
+      return;
+    }
+    std::move(done)(std::move(answer));
+  }
+  void Update(std::string, std::string id, Mutation mutate, AuditEvent, FindDone done) override {
+    auto it = rows.find(id);
+    if (it == rows.end()) return std::move(done)(absl::NotFoundError("no such instrument"));
+    Instrument changed = it->second;
+    if (absl::Status s = mutate(changed); !s.ok()) return std::move(done)(s);
+    it->second = changed;
+    std::move(done)(changed);
+  }
+  void Insert(InstrumentRecord, InsertDone done) override {
+    std::move(done)(absl::UnimplementedError("not used"));
+  }
+  void List(std::string, InstrumentQuery, ListDone done) override {
+    std::move(done)(absl::UnimplementedError("not used"));
+  }
+  void FindSealed(std::string, std::string, FindSealedDone done) override {
+    std::move(done)(absl::UnimplementedError("not used"));
+  }
+  void Release() {
+    while (!held.empty()) {
+      auto [answer, done] = std::move(held.front());
+      held.pop_front();
+      std::move(done)(std::move(answer));
+    }
+  }
+
+  std::map<std::string, Instrument> rows;
+  int finds = 0;
+  bool hold = false;
+  std::deque<std::pair<absl::StatusOr<Instrument>, FindDone>> held;
+};
+
+Instrument Named(const std::string& id, const std::string& holder) {
+  Instrument i;
+  i.id = id;
+  i.application_id = "APone";
+  i.identity_id = "IDowner";
+  i.holder_name = holder;
+  i.card = MaskedCard{.bin = "411111", .last_four = "1111"};
+  return i;
+}
+
+class InstrumentCacheTest : public ::testing::Test {
+ protected:
+  InstrumentCacheTest() : cache_(repository_, 2) {
+    for (const char* id : {"PIa", "PIb", "PIc"}) repository_.rows[id] = Named(id, "Amy");
+  }
+
+  absl::StatusOr<Instrument> Find(const std::string& id, const std::string& app = "APone") {
+    absl::StatusOr<Instrument> out = absl::UnknownError("not answered");
+    cache_.Find(app, id, [&](absl::StatusOr<Instrument> r) { out = std::move(r); });
+    return out;
+  }
+
+  absl::StatusOr<Instrument> Rename(const std::string& id, const std::string& holder) {
+    absl::StatusOr<Instrument> out = absl::UnknownError("not answered");
+    cache_.Update("APone", id,
+                  [holder](Instrument& i) {
+                    i.holder_name = holder;
+                    return absl::OkStatus();
+                  },
+                  AuditEvent{}, [&](absl::StatusOr<Instrument> r) { out = std::move(r); });
+    return out;
+  }
+
+  CountingRepository repository_;
+  CachingInstrumentRepository cache_;
+};
+
+TEST_F(InstrumentCacheTest, DisabledItAsksTheRepositoryEveryTime) {
+  EXPECT_TRUE(Find("PIa").ok());
+  EXPECT_TRUE(Find("PIa").ok());
+  EXPECT_EQ(repository_.finds, 2);
+  EXPECT_EQ(cache_.stats().hits, 0u);
+}
+
+TEST_F(InstrumentCacheTest, EnabledASecondReadIsAnsweredFromMemory) {
+  cache_.SetEnabled(true);
+  absl::StatusOr<Instrument> first = Find("PIa");
+  absl::StatusOr<Instrument> second = Find("PIa");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, *first);
+  EXPECT_EQ(repository_.finds, 1);
+  EXPECT_EQ(cache_.stats().hits, 1u);
+  EXPECT_EQ(cache_.stats().entries, 1u);
+}
+
+TEST_F(InstrumentCacheTest, AnotherApplicationNeverGetsACachedInstrument) {
+  cache_.SetEnabled(true);
+  ASSERT_TRUE(Find("PIa").ok());
+  EXPECT_EQ(Find("PIa", "APother").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(repository_.finds, 2) << "the other application's read went to the repository";
+}
+
+TEST_F(InstrumentCacheTest, NotFoundIsNeverRemembered) {
+  cache_.SetEnabled(true);
+  EXPECT_EQ(Find("PInew").status().code(), absl::StatusCode::kNotFound);
+  repository_.rows["PInew"] = Named("PInew", "Bo");
+  EXPECT_TRUE(Find("PInew").ok()) << "an instrument created later is found at once";
+}
+
+TEST_F(InstrumentCacheTest, AnUpdateThroughTheCacheIsSeenByTheNextRead) {
+  cache_.SetEnabled(true);
+  ASSERT_EQ(Find("PIa")->holder_name, "Amy");
+  ASSERT_TRUE(Rename("PIa", "Renamed").ok());
+  EXPECT_EQ(Find("PIa")->holder_name, "Renamed");
+}
+
+TEST_F(InstrumentCacheTest, EvictForgetsOneInstrument) {
+  cache_.SetEnabled(true);
+  ASSERT_TRUE(Find("PIa").ok());
+  ASSERT_TRUE(Find("PIb").ok());
+  repository_.rows["PIa"].holder_name = "Changed elsewhere";
+  cache_.Evict("PIa");
+  EXPECT_EQ(Find("PIa")->holder_name, "Changed elsewhere");
+  EXPECT_TRUE(Find("PIb").ok());
+  EXPECT_EQ(repository_.finds, 3) << "PIb was still cached";
+}
+
+TEST_F(InstrumentCacheTest, TheLeastRecentlyReadGoesFirstWhenFull) {
+  cache_.SetEnabled(true);
+  ASSERT_TRUE(Find("PIa").ok());
+  ASSERT_TRUE(Find("PIb").ok());
+  ASSERT_TRUE(Find("PIa").ok());  // a hit: PIb is now the least recently read
+  ASSERT_TRUE(Find("PIc").ok());  // full: PIb goes
+  EXPECT_EQ(cache_.stats().entries, 2u);
+  int finds = repository_.finds;
+  ASSERT_TRUE(Find("PIa").ok());
+  ASSERT_TRUE(Find("PIc").ok());
+  EXPECT_EQ(repository_.finds, finds);
+  ASSERT_TRUE(Find("PIb").ok());
+  EXPECT_EQ(repository_.finds, finds + 1);
+}
+
+TEST_F(InstrumentCacheTest, AReadInFlightDuringAnEvictionIsNotRemembered) {
+  cache_.SetEnabled(true);
+  repository_.hold = true;
+  absl::StatusOr<Instrument> stale = absl::UnknownError("not answered");
+  cache_.Find("APone", "PIa", [&](absl::StatusOr<Instrument> r) { stale = std::move(r); });
+  // The row changes and its eviction arrives while the older read is still on its way.
+  repository_.rows["PIa"].holder_name = "Changed";
+  cache_.Evict("PIa");
+  repository_.Release();
+  ASSERT_EQ(stale->holder_name, "Amy");
+  repository_.hold = false;
+  EXPECT_EQ(Find("PIa")->holder_name, "Changed") << "the older answer was not remembered";
+}
+
+TEST_F(InstrumentCacheTest, DisablingForgetsEverything) {
+  cache_.SetEnabled(true);
+  ASSERT_TRUE(Find("PIa").ok());
+  cache_.SetEnabled(false);
+  cache_.SetEnabled(true);
+  EXPECT_EQ(cache_.stats().entries, 0u);
+  ASSERT_TRUE(Find("PIa").ok());
+  EXPECT_EQ(repository_.finds, 2);
+}
+
+TEST_F(InstrumentCacheTest, CapacityZeroKeepsNothing) {
+  CachingInstrumentRepository none(repository_, 0);
+  none.SetEnabled(true);
+  for (int i = 0; i < 2; ++i) {
+    none.Find("APone", "PIa", [](absl::StatusOr<Instrument> r) { ASSERT_TRUE(r.ok()); });
+  }
+  EXPECT_EQ(repository_.finds, 2);
+  EXPECT_EQ(none.stats().entries, 0u);
+}
+
+}  // namespace
+}  // namespace pi::instruments::domain
