@@ -12,8 +12,9 @@
 
 namespace pi::common {
 
-// Writes `fields` plus "ts" (RFC 3339, UTC), "level" and "msg" as one line, unless `level` is
-// below the minimum level. Levels: "debug" < "info" < "warn" < "error".
+// Writes "ts" (RFC 3339, UTC, milliseconds), "level" and "msg", then `fields` (a field of one of
+// those three names is dropped), as one line in one write(2), unless `level` is below the minimum
+// level. Levels: "debug" < "info" < "warn" < "error". Invalid UTF-8 in a value is replaced.
 void LogJson(absl::string_view level, absl::string_view msg, nlohmann::json fields = {});
 
 // True for the four level names above.
