@@ -6,12 +6,17 @@
 //   pi_grpc_load --target=... --op=create --concurrency=8 --identities_file=owners.txt
 //                --ids_out=instruments.txt
 //   pi_grpc_load --target=... --op=get --concurrency=64 --ids_file=instruments.txt
+//   pi_grpc_load --target=... --op=health --concurrency=64
 //
 // Settings (flags, or PI_<NAME> in the environment; keep the authorization out of argv):
-//   target, authorization, op (create | get | identities), concurrency (1), seconds (10s),
+//   target, authorization, op (create | get | identities | health), concurrency (1), seconds (10s),
 //   warmup (2s), channels (1: one HTTP/2 connection, like pi-gateway's), threads (1: completion
 //   queues, each polled by its own thread), deadline (10s), identities_file, ids_file, ids_out,
 //   count (identities to create).
+//
+// op=health calls grpc.health.v1.Health/Check, which pi-server answers from memory without
+// authenticating: the cost of one gRPC unary call here with no work behind it, the floor under
+// every other RPC's cost on this machine.
 //
 // Why a completion queue polled by one thread rather than the callback API: on this 2-core
 // machine the client shares the cores with what it measures, and gRPC 1.51's callback client
@@ -37,6 +42,7 @@
 #include "absl/time/clock.h"
 #include "bench/load/bench_requests.h"
 #include "bench/load/closed_loop.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "payments/instruments/v1/payment_instrument_service.grpc.pb.h"
 #include "services/common/settings.h"
 
@@ -92,8 +98,9 @@ absl::StatusOr<Config> ParseConfig(const std::vector<std::string>& args) {
     problems.push_back("ids_file: required by op=get");
   } else if (config.op == "identities" && (config.count == 0 || config.ids_out.empty())) {
     problems.push_back("count and ids_out: required by op=identities");
-  } else if (config.op != "create" && config.op != "get" && config.op != "identities") {
-    problems.push_back("op: must be create, get or identities");
+  } else if (config.op != "create" && config.op != "get" && config.op != "identities" &&
+             config.op != "health") {
+    problems.push_back("op: must be create, get, identities or health");
   }
   if (!problems.empty()) {
     std::string message;
@@ -115,8 +122,12 @@ std::vector<std::string> ReadLines(const std::string& path) {
 // Separate HTTP/2 connections when asked for several channels: gRPC would otherwise share one
 // subchannel between channels with equal arguments. Retries are off: every reply counts, and
 // the retry filter's buffering is client work the server does not see.
-std::vector<std::unique_ptr<Stub>> Connect(const Config& config) {
-  std::vector<std::unique_ptr<Stub>> stubs;
+struct Stubs {
+  std::unique_ptr<Stub> instruments;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health;
+};
+std::vector<Stubs> Connect(const Config& config) {
+  std::vector<Stubs> stubs;
   for (int i = 0; i < config.channels; ++i) {
     grpc::ChannelArguments arguments;
     arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -125,7 +136,8 @@ std::vector<std::unique_ptr<Stub>> Connect(const Config& config) {
     std::shared_ptr<grpc::Channel> channel =
         grpc::CreateCustomChannel(config.target, grpc::InsecureChannelCredentials(), arguments);
     channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    stubs.push_back(v1::PaymentInstrumentService::NewStub(channel));
+    stubs.push_back({v1::PaymentInstrumentService::NewStub(channel),
+                     grpc::health::v1::Health::NewStub(channel)});
   }
   return stubs;
 }
@@ -186,12 +198,15 @@ struct SlotState {
 // Everything the calls read, alive until the process exits.
 struct Load {
   Config config;
-  std::vector<std::unique_ptr<Stub>> stubs;
+  std::vector<Stubs> stubs;
   std::vector<std::unique_ptr<grpc::CompletionQueue>> queues;
   std::vector<std::string> inputs;  // owners (create) or instrument ids (get)
   std::vector<SlotState> slots;
 
-  Stub& StubFor(int slot) { return *stubs[slot % stubs.size()]; }
+  Stub& StubFor(int slot) { return *stubs[slot % stubs.size()].instruments; }
+  grpc::health::v1::Health::Stub& HealthStubFor(int slot) {
+    return *stubs[slot % stubs.size()].health;
+  }
   grpc::CompletionQueue* QueueFor(int slot) { return queues[slot % queues.size()].get(); }
   std::function<void(const v1::PaymentInstrument&)> KeepInstrumentId(int slot) {
     if (config.ids_out.empty()) return nullptr;
@@ -236,6 +251,17 @@ StartCall MakeStarter(Load* load) {
           load->QueueFor(slot));
     };
   }
+  if (load->config.op == "health") {
+    return [load](int slot, uint64_t, Finish finish) {
+      using grpc::health::v1::HealthCheckRequest;
+      using grpc::health::v1::HealthCheckResponse;
+      auto* call = new TypedCall<HealthCheckRequest, HealthCheckResponse>(
+          load->config, std::move(finish), nullptr);
+      call->Start([&](auto* c, const auto& r,
+                      auto* q) { return load->HealthStubFor(slot).PrepareAsyncCheck(c, r, q); },
+                  load->QueueFor(slot));
+    };
+  }
   return [load](int slot, uint64_t, Finish finish) {
     auto* call = new TypedCall<v1::GetPaymentInstrumentRequest, v1::PaymentInstrument>(
         load->config, std::move(finish), nullptr);
@@ -263,7 +289,7 @@ int Main(const std::vector<std::string>& args) {
   const Config& c = load->config;
   if (c.op == "create") load->inputs = ReadLines(c.identities_file);
   if (c.op == "get") load->inputs = ReadLines(c.ids_file);
-  if (c.op != "identities" && load->inputs.empty()) {
+  if ((c.op == "create" || c.op == "get") && load->inputs.empty()) {
     std::cerr << "pi_grpc_load: no ids in " << (c.op == "create" ? c.identities_file : c.ids_file)
               << "\n";
     return 2;
