@@ -172,6 +172,72 @@ TEST_F(PgCreateBatcherTest, RecordsThatWaitTogetherShareOneTransactionAndKeepThe
             4);
 }
 
+// Migration 0011 writes a batch that nothing refuses with one statement per table, in one
+// subtransaction, and any other batch one record at a time, each in its own. Which path wrote
+// the rows shows in their xmin: one (sub)transaction id for all, or one each.
+TEST_F(PgCreateBatcherTest, ABatchThatNothingRefusesIsWrittenSetWiseUpToTheOwnersLimit) {
+  std::promise<void> release = HoldWorkers();
+  std::vector<std::future<absl::Status>> replies;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {  // exactly the owner's limit
+    InstrumentRecord record = Card(UniqueId("PI"));
+    ids.push_back(record.instrument.id);
+    record.idempotency = domain::IdempotencyRecord{
+        absl::StrCat("set-key-", i), "CreatePaymentInstrument", std::string(32, 'h'),
+        absl::Now() + absl::Hours(24)};
+    auto reply = std::make_shared<std::promise<absl::Status>>();
+    replies.push_back(reply->get_future());
+    instruments_.Insert(std::move(record),
+                        [reply](absl::Status s) { reply->set_value(std::move(s)); });
+  }
+  release.set_value();
+  for (auto& r : replies) EXPECT_TRUE(r.get().ok());
+  EXPECT_EQ(instruments_.create_batch_stats().batches, 1u);
+  EXPECT_EQ(Count("SELECT count(DISTINCT xmin::text) FROM payment_instruments "
+                  "WHERE application_id = $1",
+                  application_id_),
+            1)
+      << "the rows were written one by one";
+  EXPECT_EQ(Count("SELECT count(*) FROM idempotency_keys WHERE application_id = $1",
+                  application_id_),
+            4);
+  // Audit events in the batch's order, one per instrument.
+  pqxx::connection c(pi::testing::TestDatabaseUrl());
+  pqxx::read_transaction txn(c);
+  pqxx::result events = txn.exec_params(
+      "SELECT resource_id FROM audit_events WHERE application_id = $1 "
+      "AND action = 'instrument.create' ORDER BY id",
+      application_id_);
+  ASSERT_EQ(events.size(), 4u);
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(events[i][0].as<std::string>(), ids[i]);
+
+  // One more for the full owner: refused, through the one-by-one path.
+  std::promise<absl::Status> refused;
+  instruments_.Insert(Card(UniqueId("PI")), [&](absl::Status s) { refused.set_value(s); });
+  EXPECT_EQ(common::ErrorReasonOf(refused.get_future().get()), "MAX_INSTRUMENT_COUNT");
+}
+
+TEST_F(PgCreateBatcherTest, ABatchWithOneRefusedRecordIsWrittenOneByOne) {
+  std::promise<void> release = HoldWorkers();
+  std::vector<std::future<absl::Status>> replies;
+  for (int i = 0; i < 3; ++i) {
+    InstrumentRecord record = Card(UniqueId("PI"));
+    if (i == 1) record.instrument.identity_id = "IDnobody";
+    auto reply = std::make_shared<std::promise<absl::Status>>();
+    replies.push_back(reply->get_future());
+    instruments_.Insert(std::move(record),
+                        [reply](absl::Status s) { reply->set_value(std::move(s)); });
+  }
+  release.set_value();
+  EXPECT_TRUE(replies[0].get().ok());
+  EXPECT_EQ(replies[1].get().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(replies[2].get().ok());
+  EXPECT_EQ(Count("SELECT count(DISTINCT xmin::text) FROM payment_instruments "
+                  "WHERE application_id = $1",
+                  application_id_),
+            2);
+}
+
 TEST_F(PgCreateBatcherTest, OwnerLimitCountsTheBatchsOwnEarlierRecords) {
   std::promise<void> release = HoldWorkers();
   std::vector<std::future<absl::Status>> replies;
