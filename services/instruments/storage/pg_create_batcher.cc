@@ -51,14 +51,16 @@ BatchResult WriteBatch(PgSession& session, const std::vector<Pending>& batch) {
   }
   array += ']';
   if (positions.empty()) return result;
+  // One statement is its own transaction: no BEGIN and COMMIT round trips. Its result is only
+  // handed over once PostgreSQL reports the statement's transaction committed (ReadyForQuery
+  // after a durable COMMIT); a COMMIT that fails, or a connection lost before then, is an error.
   result.transaction = RunPg(session, [&](pqxx::connection& c) {
-    pqxx::work txn(c);
+    pqxx::nontransaction txn(c);
     pqxx::result rows = txn.exec_prepared(kCreateBatch, array);
     for (const pqxx::row& row : rows) {
       auto ordinal = row[0].as<size_t>();
       if (ordinal < positions.size()) result.outcomes[positions[ordinal]] = row[1].as<std::string>();
     }
-    txn.commit();
     return absl::OkStatus();
   });
   return result;
