@@ -41,7 +41,7 @@ struct ServerConfig {
   absl::Duration credential_cache_ttl = absl::Minutes(5);
   // How many masked instruments reads remember (changes evict them at once, the least recently
   // read go first when full); 0: no cache.
-  int instrument_cache_entries = 50000;
+  int instrument_cache_entries = 150000;  // about 0.6 KiB each: some 90 MiB when full
   // TLS on the gRPC listener (tls_cert_file, tls_key_file); with tls_ca_file, clients must
   // present a certificate chaining to it (mTLS). Off when unset.
   common::TlsFiles tls;

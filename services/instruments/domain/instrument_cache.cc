@@ -3,32 +3,37 @@
 #include <optional>
 #include <utility>
 
+#include "services/instruments/domain/instrument_codec.h"
+
 namespace pi::instruments::domain {
 
 void CachingInstrumentRepository::Find(std::string application_id, std::string id,
                                        FindDone done) {
-  std::optional<Instrument> hit;
+  std::string encoded;
   uint64_t generation = 0;
-  bool remember = false;
+  bool enabled = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (enabled_ && capacity_ > 0) {
-      auto it = by_id_.find(id);
-      // Another application's instrument is not a hit: `inner` answers NOT_FOUND for it.
-      if (it != by_id_.end() && it->second->application_id == application_id) {
+    enabled = enabled_ && capacity_ > 0;
+    generation = generation_;
+    if (enabled) {
+      if (auto it = by_id_.find(id); it != by_id_.end()) {
         recency_.splice(recency_.begin(), recency_, it->second);
-        hit = *it->second;
-        ++hits_;
-      } else {
-        ++misses_;
-        remember = true;
-        generation = generation_;
+        encoded = it->second->encoded;
       }
     }
   }
-  // `done` never runs under the lock: it may call back into the cache.
-  if (hit) return std::move(done)(*std::move(hit));
-  if (!remember) return inner_.Find(std::move(application_id), std::move(id), std::move(done));
+  // Decoded outside the lock. Another application's instrument is not a hit: `inner` answers
+  // NOT_FOUND for it.
+  if (!encoded.empty()) {
+    std::optional<Instrument> hit = DecodeInstrument(encoded);
+    if (hit && hit->application_id == application_id) {
+      hits_.fetch_add(1, std::memory_order_relaxed);
+      return std::move(done)(*std::move(hit));
+    }
+  }
+  if (!enabled) return inner_.Find(std::move(application_id), std::move(id), std::move(done));
+  misses_.fetch_add(1, std::memory_order_relaxed);
   inner_.Find(std::move(application_id), std::move(id),
               [this, generation, done = std::move(done)](
                   absl::StatusOr<Instrument> found) mutable {
@@ -51,9 +56,9 @@ void CachingInstrumentRepository::Update(std::string application_id, std::string
                 });
 }
 
-void CachingInstrumentRepository::RememberLocked(Instrument instrument) {
+void CachingInstrumentRepository::RememberLocked(const Instrument& instrument) {
   if (auto it = by_id_.find(instrument.id); it != by_id_.end()) {
-    *it->second = std::move(instrument);
+    it->second->encoded = EncodeInstrument(instrument);
     recency_.splice(recency_.begin(), recency_, it->second);
     return;
   }
@@ -61,7 +66,7 @@ void CachingInstrumentRepository::RememberLocked(Instrument instrument) {
     by_id_.erase(recency_.back().id);
     recency_.pop_back();
   }
-  recency_.push_front(std::move(instrument));
+  recency_.push_front(Entry{instrument.id, EncodeInstrument(instrument)});
   by_id_[recency_.front().id] = recency_.begin();
 }
 
@@ -84,7 +89,8 @@ void CachingInstrumentRepository::SetEnabled(bool enabled) {
 
 CachingInstrumentRepository::Stats CachingInstrumentRepository::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return {hits_, misses_, by_id_.size()};
+  return {hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed),
+          by_id_.size()};
 }
 
 }  // namespace pi::instruments::domain
