@@ -4,7 +4,10 @@
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "absl/time/clock.h"
@@ -58,9 +61,8 @@ void AppendTimestamp(std::string& out, absl::Time now) {
   out.append(fraction, sizeof(fraction));
 }
 
-// One write(2) per line: the kernel appends it whole, so lines from concurrent threads never
-// interleave, without a lock held across the system call (which made threads queue behind it).
-void WriteLine(const std::string& line) {
+// Writes all of `line` to stderr, resuming after an interrupted or partial write.
+void WriteAll(const std::string& line) {
   size_t written = 0;
   while (written < line.size()) {
     ssize_t n = ::write(STDERR_FILENO, line.data() + written, line.size() - written);
@@ -68,6 +70,21 @@ void WriteLine(const std::string& line) {
     if (n <= 0) return;  // nowhere to log to; nothing better to do
     written += static_cast<size_t>(n);
   }
+}
+
+// One write(2) per line. A write of at most PIPE_BUF bytes goes into a pipe whole, and any write
+// into a regular file does, so short lines from concurrent threads never interleave without an
+// exclusive lock held across the system call (which made threads queue behind each other). A
+// longer line, rare, excludes every other writer while it is written.
+std::shared_mutex write_mu;
+
+void WriteLine(const std::string& line) {
+  if (line.size() > PIPE_BUF) {
+    std::unique_lock<std::shared_mutex> lock(write_mu);
+    return WriteAll(line);
+  }
+  std::shared_lock<std::shared_mutex> lock(write_mu);
+  WriteAll(line);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "services/common/json_log.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -112,6 +113,40 @@ TEST_F(JsonLogTest, ConcurrentLinesNeverInterleave) {
   for (const std::string& line : lines) {
     ASSERT_TRUE(nlohmann::json::accept(line)) << line;
   }
+}
+
+// On a pipe (a container's stderr), only writes of at most PIPE_BUF bytes are whole: longer
+// lines must still come out unbroken next to short ones.
+TEST(JsonLogPipeTest, LongAndShortLinesOnAPipeNeverInterleave) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  int saved_stderr = ::dup(STDERR_FILENO);
+  ::dup2(fds[1], STDERR_FILENO);
+  ::close(fds[1]);
+  std::string received;
+  std::thread reader([&] {
+    char buffer[65536];
+    for (ssize_t n; (n = ::read(fds[0], buffer, sizeof(buffer))) > 0;) received.append(buffer, n);
+  });
+  constexpr int kThreads = 4;
+  constexpr int kLines = 300;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([t] {
+      for (int i = 0; i < kLines; ++i) {
+        size_t size = i % 3 == 0 ? 3 * PIPE_BUF : 100;  // every third line is long
+        LogJson("info", "line", {{"thread", t}, {"pad", std::string(size, 'a' + t)}});
+      }
+    });
+  }
+  for (std::thread& w : writers) w.join();
+  ::dup2(saved_stderr, STDERR_FILENO);  // closes the pipe's last write end: the reader ends
+  ::close(saved_stderr);
+  reader.join();
+  ::close(fds[0]);
+  std::vector<std::string> lines = absl::StrSplit(received, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), static_cast<size_t>(kThreads * kLines));
+  for (const std::string& line : lines) ASSERT_TRUE(nlohmann::json::accept(line)) << line.size();
 }
 
 }  // namespace
