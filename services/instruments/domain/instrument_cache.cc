@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/time/time.h"
 #include "services/instruments/domain/instrument_codec.h"
 
 namespace pi::instruments::domain {
@@ -38,11 +39,39 @@ void CachingInstrumentRepository::Find(std::string application_id, std::string i
               [this, generation, done = std::move(done)](
                   absl::StatusOr<Instrument> found) mutable {
                 if (found.ok()) {
+                  std::string remembered = EncodeInstrument(*found);
                   std::lock_guard<std::mutex> lock(mu_);
-                  if (enabled_ && generation == generation_) RememberLocked(*found);
+                  if (enabled_ && generation == generation_) {
+                    RememberLocked(found->id, std::move(remembered));
+                  }
                 }
                 std::move(done)(std::move(found));
               });
+}
+
+void CachingInstrumentRepository::Insert(InstrumentRecord record, InsertDone done) {
+  auto [enabled, generation] = Snapshot();
+  if (!enabled) return inner_.Insert(std::move(record), std::move(done));
+  // Encoded before the record moves on; the times as the database keeps them.
+  Instrument& written = record.instrument;
+  written.create_time = absl::FromUnixMicros(absl::ToUnixMicros(written.create_time));
+  written.update_time = absl::FromUnixMicros(absl::ToUnixMicros(written.update_time));
+  std::string id = written.id;
+  std::string encoded = EncodeInstrument(written);
+  inner_.Insert(std::move(record), [this, generation, id = std::move(id),
+                                    encoded = std::move(encoded),
+                                    done = std::move(done)](absl::Status status) mutable {
+    if (status.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (enabled_ && generation == generation_) RememberLocked(id, std::move(encoded));
+    }
+    std::move(done)(std::move(status));
+  });
+}
+
+std::pair<bool, uint64_t> CachingInstrumentRepository::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {enabled_ && capacity_ > 0, generation_};
 }
 
 void CachingInstrumentRepository::Update(std::string application_id, std::string id,
@@ -56,9 +85,9 @@ void CachingInstrumentRepository::Update(std::string application_id, std::string
                 });
 }
 
-void CachingInstrumentRepository::RememberLocked(const Instrument& instrument) {
-  if (auto it = by_id_.find(instrument.id); it != by_id_.end()) {
-    it->second->encoded = EncodeInstrument(instrument);
+void CachingInstrumentRepository::RememberLocked(const std::string& id, std::string encoded) {
+  if (auto it = by_id_.find(id); it != by_id_.end()) {
+    it->second->encoded = std::move(encoded);
     recency_.splice(recency_.begin(), recency_, it->second);
     return;
   }
@@ -66,7 +95,7 @@ void CachingInstrumentRepository::RememberLocked(const Instrument& instrument) {
     by_id_.erase(recency_.back().id);
     recency_.pop_back();
   }
-  recency_.push_front(Entry{instrument.id, EncodeInstrument(instrument)});
+  recency_.push_front(Entry{id, std::move(encoded)});
   by_id_[recency_.front().id] = recency_.begin();
 }
 

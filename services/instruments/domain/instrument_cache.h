@@ -1,6 +1,9 @@
-// An InstrumentRepository that remembers the instruments Find returned, so that reading one again
-// costs no database query and no hand-off to a storage thread: a hit answers at once, on the
-// calling thread. Everything else (Insert, List, Update, FindSealed) goes to `inner` unchanged.
+// An InstrumentRepository that remembers the instruments Find returned and the instruments Insert
+// wrote, so that reading one costs no database query and no hand-off to a storage thread: a hit
+// answers at once, on the calling thread. An instrument is usually read soon after it is created
+// (the charge that follows a tokenization), so Insert remembers the row it committed, with its
+// times at the storage's precision (microseconds), exactly as Find would read it back. Everything
+// else (List, Update, FindSealed) goes to `inner` unchanged.
 //
 // Only masked instruments are kept (never a sealed secret), at most `capacity` of them, each in the
 // compact form of instrument_codec.h (about 0.4 KiB with its bookkeeping); the least recently read
@@ -12,9 +15,9 @@
 // - SetEnabled(false) whenever changes could be missed (the notification connection is down):
 //   everything is forgotten, and until SetEnabled(true) every read goes to `inner`. It starts
 //   disabled.
-// A read that was already on its way to `inner` when an Evict or SetEnabled happened is answered
-// but not remembered, so a change can never be overwritten by an older read. NOT_FOUND and errors
-// are never remembered (an instrument created later is found at once).
+// A read or insert that was already on its way to `inner` when an Evict or SetEnabled happened is
+// answered but not remembered, so a change can never be overwritten by an older version. NOT_FOUND,
+// errors and failed inserts are never remembered (an instrument created later is found at once).
 // Thread-safe.
 #ifndef PI_SERVICES_INSTRUMENTS_DOMAIN_INSTRUMENT_CACHE_H_
 #define PI_SERVICES_INSTRUMENTS_DOMAIN_INSTRUMENT_CACHE_H_
@@ -24,6 +27,7 @@
 #include <list>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "services/instruments/domain/ports.h"
@@ -39,9 +43,7 @@ class CachingInstrumentRepository : public InstrumentRepository {
   void Find(std::string application_id, std::string id, FindDone done) override;
   void Update(std::string application_id, std::string id, Mutation mutate, AuditEvent audit,
               FindDone done) override;
-  void Insert(InstrumentRecord record, InsertDone done) override {
-    inner_.Insert(std::move(record), std::move(done));
-  }
+  void Insert(InstrumentRecord record, InsertDone done) override;
   void List(std::string application_id, InstrumentQuery query, ListDone done) override {
     inner_.List(std::move(application_id), std::move(query), std::move(done));
   }
@@ -67,7 +69,9 @@ class CachingInstrumentRepository : public InstrumentRepository {
   // Most recently read first. The map points into the list.
   using Recency = std::list<Entry>;
 
-  void RememberLocked(const Instrument& instrument);
+  void RememberLocked(const std::string& id, std::string encoded);
+  // Whether remembering is on, and the generation a remembered answer must still match.
+  std::pair<bool, uint64_t> Snapshot() const;
 
   InstrumentRepository& inner_;
   const size_t capacity_;

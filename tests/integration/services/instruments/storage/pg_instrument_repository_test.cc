@@ -9,6 +9,7 @@
 #include <future>
 #include <set>
 #include <thread>
+#include <vector>
 #include <pqxx/pqxx>
 
 #include "absl/time/clock.h"
@@ -395,6 +396,65 @@ TEST_F(PgInstrumentCacheTest, ADeleteCommittedElsewhereReachesTheCache) {
   EXPECT_TRUE(EventuallyCached([](const absl::StatusOr<Instrument>& i) {
     return i.status().code() == absl::StatusCode::kNotFound;
   }));
+}
+
+// What an insert through the cache remembers is what the database answers for the row, for
+// every kind of instrument: a later read from either gives the same instrument.
+TEST_F(PgInstrumentCacheTest, AnInsertedInstrumentIsRememberedAsTheDatabaseReadsItBack) {
+  std::vector<InstrumentRecord> records;
+  records.push_back(Card(UniqueId("PI")));
+  {
+    InstrumentRecord enriched = Card(UniqueId("PI"));
+    domain::MaskedCard& card = *enriched.instrument.card;
+    card.card_type = domain::CardType::kHsaFsa;
+    card.issuer_country = "GBR";
+    card.issuer_name = "Sandbox Mastercard Issuer";
+    card.security_code_check = domain::SecurityCodeCheck::kMatched;
+    card.address_check = domain::AddressCheck::kPostalCodeMatch;
+    card.network_token_enabled = true;
+    enriched.instrument.tags.clear();
+    enriched.instrument.address.reset();
+    enriched.instrument.created_from_token = true;
+    records.push_back(std::move(enriched));
+  }
+  {
+    InstrumentRecord bank = Card(UniqueId("PI"));
+    Instrument& i = bank.instrument;
+    i.type = domain::InstrumentType::kBankAccount;
+    i.card.reset();
+    i.bank_account = domain::MaskedBankAccount{.masked_account_number = "XXXXX6789",
+                                               .last_four = "6789",
+                                               .routing_number = "021000021",
+                                               .account_type = domain::BankAccountType::kChecking,
+                                               .country = "USA"};
+    records.push_back(std::move(bank));
+  }
+  {
+    InstrumentRecord wallet = Card(UniqueId("PI"));
+    wallet.instrument.type = domain::InstrumentType::kToken;
+    wallet.instrument.card.reset();
+    wallet.instrument.wallet = domain::WalletDetails{"PLAID", "IDmerchant"};
+    records.push_back(std::move(wallet));
+  }
+  for (InstrumentRecord& record : records) {
+    // A clock's nanoseconds, which the database does not keep.
+    record.instrument.create_time = absl::FromUnixNanos(1700000000123456789);
+    record.instrument.update_time = record.instrument.create_time + absl::Nanoseconds(1500);
+    std::string id = record.instrument.id;
+    std::promise<absl::Status> inserted;
+    cache_.Insert(std::move(record), [&](absl::Status s) { inserted.set_value(std::move(s)); });
+    ASSERT_TRUE(inserted.get_future().get().ok());
+
+    uint64_t hits = cache_.stats().hits;
+    std::promise<absl::StatusOr<Instrument>> cached;
+    cache_.Find(application_id_, id,
+                [&](absl::StatusOr<Instrument> r) { cached.set_value(std::move(r)); });
+    absl::StatusOr<Instrument> remembered = cached.get_future().get();
+    ASSERT_EQ(cache_.stats().hits, hits + 1) << id << " was remembered by the insert";
+    absl::StatusOr<Instrument> stored = Find(application_id_, id);
+    ASSERT_TRUE(remembered.ok() && stored.ok());
+    EXPECT_EQ(*remembered, *stored) << id;
+  }
 }
 
 TEST_F(PgInstrumentCacheTest, ReEncryptionAndNoOpUpdatesDoNotNotify) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 
 namespace pi::instruments::domain {
@@ -34,8 +35,14 @@ class CountingRepository : public InstrumentRepository {
     it->second = changed;
     std::move(done)(changed);
   }
-  void Insert(InstrumentRecord, InsertDone done) override {
-    std::move(done)(absl::UnimplementedError("not used"));
+  // Writes the row unless `insert_answer` is an error; with `hold` set, answers at Release().
+  void Insert(InstrumentRecord record, InsertDone done) override {
+    if (insert_answer.ok()) rows[record.instrument.id] = record.instrument;
+    if (hold) {
+      held_inserts.emplace_back(insert_answer, std::move(done));
+      return;
+    }
+    std::move(done)(insert_answer);
   }
   void List(std::string, InstrumentQuery, ListDone done) override {
     std::move(done)(absl::UnimplementedError("not used"));
@@ -49,12 +56,19 @@ class CountingRepository : public InstrumentRepository {
       held.pop_front();
       std::move(done)(std::move(answer));
     }
+    while (!held_inserts.empty()) {
+      auto [answer, done] = std::move(held_inserts.front());
+      held_inserts.pop_front();
+      std::move(done)(std::move(answer));
+    }
   }
 
   std::map<std::string, Instrument> rows;
   int finds = 0;
   bool hold = false;
   std::deque<std::pair<absl::StatusOr<Instrument>, FindDone>> held;
+  absl::Status insert_answer;
+  std::deque<std::pair<absl::Status, InsertDone>> held_inserts;
 };
 
 Instrument Named(const std::string& id, const std::string& holder) {
@@ -87,6 +101,14 @@ class InstrumentCacheTest : public ::testing::Test {
                     return absl::OkStatus();
                   },
                   AuditEvent{}, [&](absl::StatusOr<Instrument> r) { out = std::move(r); });
+    return out;
+  }
+
+  absl::Status Insert(Instrument instrument) {
+    absl::Status out = absl::UnknownError("not answered");
+    InstrumentRecord record;
+    record.instrument = std::move(instrument);
+    cache_.Insert(std::move(record), [&](absl::Status s) { out = std::move(s); });
     return out;
   }
 
@@ -171,6 +193,54 @@ TEST_F(InstrumentCacheTest, AReadInFlightDuringAnEvictionIsNotRemembered) {
   ASSERT_EQ(stale->holder_name, "Amy");
   repository_.hold = false;
   EXPECT_EQ(Find("PIa")->holder_name, "Changed") << "the older answer was not remembered";
+}
+
+TEST_F(InstrumentCacheTest, AnInsertedInstrumentIsReadFromMemoryAsStored) {
+  cache_.SetEnabled(true);
+  Instrument created = Named("PInew", "Amy");
+  created.create_time = absl::FromUnixNanos(1700000000123456789);
+  created.update_time = created.create_time;
+  ASSERT_TRUE(Insert(created).ok());
+  absl::StatusOr<Instrument> found = Find("PInew");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(repository_.finds, 0);
+  EXPECT_EQ(cache_.stats().hits, 1u);
+  // The database keeps microseconds, and a later read from it must not differ from this one.
+  EXPECT_EQ(found->create_time, absl::FromUnixMicros(1700000000123456));
+  EXPECT_EQ(found->update_time, absl::FromUnixMicros(1700000000123456));
+  created.create_time = created.update_time = found->create_time;
+  EXPECT_EQ(*found, created);
+}
+
+TEST_F(InstrumentCacheTest, AFailedInsertIsNotRemembered) {
+  cache_.SetEnabled(true);
+  repository_.insert_answer = absl::AbortedError("the idempotency key is in use");
+  ASSERT_FALSE(Insert(Named("PInew", "Amy")).ok());
+  EXPECT_EQ(cache_.stats().entries, 0u);
+  EXPECT_EQ(Find("PInew").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(InstrumentCacheTest, AnInsertInFlightDuringAnEvictionIsNotRemembered) {
+  cache_.SetEnabled(true);
+  repository_.hold = true;
+  absl::Status inserted = absl::UnknownError("not answered");
+  InstrumentRecord record;
+  record.instrument = Named("PInew", "Amy");
+  cache_.Insert(std::move(record), [&](absl::Status s) { inserted = std::move(s); });
+  // Committed, then changed elsewhere before this replica heard back from its insert.
+  repository_.rows["PInew"].holder_name = "Changed";
+  cache_.Evict("PInew");
+  repository_.Release();
+  ASSERT_TRUE(inserted.ok());
+  repository_.hold = false;
+  EXPECT_EQ(Find("PInew")->holder_name, "Changed") << "the inserted version was not remembered";
+}
+
+TEST_F(InstrumentCacheTest, DisabledAnInsertIsNotRemembered) {
+  ASSERT_TRUE(Insert(Named("PInew", "Amy")).ok());
+  cache_.SetEnabled(true);
+  ASSERT_TRUE(Find("PInew").ok());
+  EXPECT_EQ(repository_.finds, 1);
 }
 
 TEST_F(InstrumentCacheTest, DisablingForgetsEverything) {
