@@ -180,8 +180,8 @@ int Serve(const std::vector<std::string>& args) {
   auto clock = [] { return absl::Now(); };
   // Reads of instruments go through a cache that the change listener below keeps exact
   // (migration 0010); without the listener's connection it is bypassed.
-  domain::CachingInstrumentRepository instrument_cache(instrument_repository,
-                                                       config->instrument_cache_entries);
+  domain::CachingInstrumentRepository instrument_cache(
+      instrument_repository, static_cast<size_t>(config->instrument_cache_mib) << 20);
   RegisterInstrumentCacheMetrics(metrics, instrument_cache);
   domain::InstrumentService instruments({instrument_cache, key_manager, key_manager,
                                          audit_log, fingerprinter, ids, *bins, verifier, clock});
@@ -232,7 +232,7 @@ int Serve(const std::vector<std::string>& args) {
   domain::CachingCredentialStore credential_cache(credential_repository, clock,
                                                   config->credential_cache_ttl);
   std::unique_ptr<storage::PgChangeListener> change_listener;
-  if (config->credential_cache_ttl > absl::ZeroDuration() || config->instrument_cache_entries > 0) {
+  if (config->credential_cache_ttl > absl::ZeroDuration() || config->instrument_cache_mib > 0) {
     change_listener = std::make_unique<storage::PgChangeListener>(
         config->database_url,
         std::vector<storage::ChangeSubscription>{

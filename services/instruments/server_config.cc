@@ -16,7 +16,8 @@ const std::vector<std::string>& ServerConfig::SettingNames() {
         "db_workers",      "db_queue",    "health_interval", "drain_delay",
         "shutdown_grace",  "bin_table",   "health_address",  "health_port_file",
         "token_ttl",       "sweep_interval",  "create_batch_size", "create_batches",
-        "credential_cache_ttl", "instrument_cache_entries", "metrics_address", "metrics_port_file", "log_level"};
+        "credential_cache_ttl", "instrument_cache_mib", "metrics_address",
+        "metrics_port_file", "log_level"};
     for (std::string& tls : common::TlsFiles::SettingNames("tls_")) names.push_back(tls);
     return names;
   }();
@@ -42,7 +43,7 @@ absl::StatusOr<ServerConfig> ServerConfig::FromSettings(const Settings& s) {
   s.GetInt("db_queue", 1, 1000000, config.db_queue, problems);
   s.GetInt("create_batch_size", 1, 64, config.create_batch_size, problems);
   s.GetInt("create_batches", 1, 255, config.create_batches, problems);
-  s.GetInt("instrument_cache_entries", 0, 10000000, config.instrument_cache_entries, problems);
+  s.GetInt("instrument_cache_mib", 0, 1 << 20, config.instrument_cache_mib, problems);
   s.GetDuration("health_interval", config.health_interval, problems);
   s.GetDuration("drain_delay", config.drain_delay, problems);
   s.GetDuration("shutdown_grace", config.shutdown_grace, problems);

@@ -39,9 +39,10 @@ struct ServerConfig {
   absl::Duration sweep_interval = absl::Minutes(1);     // how often expired payloads are deleted
   // How long a looked-up credential is remembered (changes evict it at once); 0: no cache.
   absl::Duration credential_cache_ttl = absl::Minutes(5);
-  // How many masked instruments reads remember (changes evict them at once, the least recently
-  // read go first when full); 0: no cache.
-  int instrument_cache_entries = 150000;  // about 0.6 KiB each: some 90 MiB when full
+  // Memory for the masked instruments that reads and creates remember, in MiB (changes evict
+  // them at once, the least recently used go first when full); 0: no cache. A typical card takes
+  // about 0.6 KiB: 80 MiB hold some 135,000.
+  int instrument_cache_mib = 80;
   // TLS on the gRPC listener (tls_cert_file, tls_key_file); with tls_ca_file, clients must
   // present a certificate chaining to it (mTLS). Off when unset.
   common::TlsFiles tls;

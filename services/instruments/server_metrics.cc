@@ -32,6 +32,10 @@ void RegisterInstrumentCacheMetrics(common::MetricsRegistry& registry,
                             "Masked instruments held in memory (0 while the change listener is "
                             "not listening).",
                             [&cache] { return static_cast<double>(cache.stats().entries); });
+  registry.AddGaugeCallback("pi_instrument_cache_bytes",
+                            "Memory charged to the instruments held, against "
+                            "PI_INSTRUMENT_CACHE_MIB.",
+                            [&cache] { return static_cast<double>(cache.stats().bytes); });
 }
 
 SweepMetrics::SweepMetrics(common::MetricsRegistry& registry)

@@ -1,7 +1,8 @@
 // pi-server's metrics beyond the per-RPC ones (api/rpc_metrics.h), wired in main.cc:
 //   pi_db_pool_workers, pi_db_pool_busy_workers, pi_db_pool_queued_jobs (read at each scrape),
 //   pi_db_connection_failures_total;
-//   pi_instrument_cache_hits_total, pi_instrument_cache_misses_total, pi_instrument_cache_entries
+//   pi_instrument_cache_hits_total, pi_instrument_cache_misses_total, pi_instrument_cache_entries,
+//   pi_instrument_cache_bytes
 //   (read at each scrape);
 //   pi_sweep_runs_total, pi_sweep_failures_total, pi_sweep_deleted_total{kind},
 //   pi_sweep_last_success_timestamp_seconds;

@@ -1,5 +1,6 @@
 #include "services/instruments/domain/instrument_cache.h"
 
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -15,7 +16,7 @@ void CachingInstrumentRepository::Find(std::string application_id, std::string i
   bool enabled = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    enabled = enabled_ && capacity_ > 0;
+    enabled = enabled_ && capacity_bytes_ > 0;
     generation = generation_;
     if (enabled) {
       if (auto it = by_id_.find(id); it != by_id_.end()) {
@@ -71,7 +72,7 @@ void CachingInstrumentRepository::Insert(InstrumentRecord record, InsertDone don
 
 std::pair<bool, uint64_t> CachingInstrumentRepository::Snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return {enabled_ && capacity_ > 0, generation_};
+  return {enabled_ && capacity_bytes_ > 0, generation_};
 }
 
 void CachingInstrumentRepository::Update(std::string application_id, std::string id,
@@ -85,27 +86,37 @@ void CachingInstrumentRepository::Update(std::string application_id, std::string
                 });
 }
 
+size_t CachingInstrumentRepository::FootprintOf(const Instrument& instrument) {
+  std::string encoded = EncodeInstrument(instrument);
+  encoded.shrink_to_fit();
+  return Footprint(instrument.id, encoded);
+}
+
 void CachingInstrumentRepository::RememberLocked(const std::string& id, std::string encoded) {
-  if (auto it = by_id_.find(id); it != by_id_.end()) {
-    it->second->encoded = std::move(encoded);
-    recency_.splice(recency_.begin(), recency_, it->second);
+  if (auto it = by_id_.find(id); it != by_id_.end()) ForgetLocked(it->second);
+  encoded.shrink_to_fit();
+  recency_.push_front(Entry{id, std::move(encoded)});
+  // Charged on the strings kept, so that ForgetLocked gives back exactly this.
+  size_t footprint = Footprint(recency_.front().id, recency_.front().encoded);
+  if (footprint > capacity_bytes_) {
+    recency_.pop_front();
     return;
   }
-  if (by_id_.size() >= capacity_) {
-    by_id_.erase(recency_.back().id);
-    recency_.pop_back();
-  }
-  recency_.push_front(Entry{id, std::move(encoded)});
+  while (bytes_ + footprint > capacity_bytes_) ForgetLocked(std::prev(recency_.end()));
   by_id_[recency_.front().id] = recency_.begin();
+  bytes_ += footprint;
+}
+
+void CachingInstrumentRepository::ForgetLocked(Recency::iterator entry) {
+  bytes_ -= Footprint(entry->id, entry->encoded);
+  by_id_.erase(entry->id);
+  recency_.erase(entry);
 }
 
 void CachingInstrumentRepository::Evict(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   ++generation_;
-  if (auto it = by_id_.find(id); it != by_id_.end()) {
-    recency_.erase(it->second);
-    by_id_.erase(it);
-  }
+  if (auto it = by_id_.find(id); it != by_id_.end()) ForgetLocked(it->second);
 }
 
 void CachingInstrumentRepository::SetEnabled(bool enabled) {
@@ -114,12 +125,13 @@ void CachingInstrumentRepository::SetEnabled(bool enabled) {
   enabled_ = enabled;
   by_id_.clear();
   recency_.clear();
+  bytes_ = 0;
 }
 
 CachingInstrumentRepository::Stats CachingInstrumentRepository::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   return {hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed),
-          by_id_.size()};
+          by_id_.size(), bytes_};
 }
 
 }  // namespace pi::instruments::domain

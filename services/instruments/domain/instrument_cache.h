@@ -5,9 +5,13 @@
 // times at the storage's precision (microseconds), exactly as Find would read it back. Everything
 // else (List, Update, FindSealed) goes to `inner` unchanged.
 //
-// Only masked instruments are kept (never a sealed secret), at most `capacity` of them, each in the
-// compact form of instrument_codec.h (about 0.4 KiB with its bookkeeping); the least recently read
-// is forgotten first. The cache is only as fresh as its invalidation:
+// Only masked instruments are kept (never a sealed secret), each in the compact form of
+// instrument_codec.h. The cache is bounded in bytes, not in entries: an instrument's tags alone
+// may take 100 KiB (50 tags of 40 + 500 characters), so a count would not bound the memory. An
+// entry is charged the capacity of its encoding (trimmed to size), of its id twice (list and
+// index), and kBookkeepingBytes: about 0.6 KiB for a typical card. The least recently used entry
+// is forgotten first, and an instrument larger than the whole capacity is not kept. The cache is
+// only as fresh as its invalidation:
 // - Update evicts the instrument when `inner` answers, before the caller hears of it, so a change
 //   made through this replica is seen by its next read;
 // - Evict(id) when instrument `id` changed elsewhere (pi-server: a PostgreSQL notification on
@@ -36,9 +40,18 @@ namespace pi::instruments::domain {
 
 class CachingInstrumentRepository : public InstrumentRepository {
  public:
-  // `inner` must outlive the cache. `capacity` 0 keeps nothing.
-  CachingInstrumentRepository(InstrumentRepository& inner, size_t capacity)
-      : inner_(inner), capacity_(capacity) {}
+  // Allocator and container overhead charged per entry on top of its strings: a list node with
+  // two std::string, an index slot with a std::string key, and the heap blocks behind them. Set
+  // from bench/run: 151,957 cached cards grew pi-server's RSS by 92 MiB, 634 bytes each, of which
+  // their strings took about 360.
+  static constexpr size_t kBookkeepingBytes = 272;
+
+  // `inner` must outlive the cache. `capacity_bytes` 0 keeps nothing.
+  CachingInstrumentRepository(InstrumentRepository& inner, size_t capacity_bytes)
+      : inner_(inner), capacity_bytes_(capacity_bytes) {}
+
+  // What keeping `instrument` costs against the capacity.
+  static size_t FootprintOf(const Instrument& instrument);
 
   void Find(std::string application_id, std::string id, FindDone done) override;
   void Update(std::string application_id, std::string id, Mutation mutate, AuditEvent audit,
@@ -58,6 +71,7 @@ class CachingInstrumentRepository : public InstrumentRepository {
     uint64_t hits = 0;
     uint64_t misses = 0;
     size_t entries = 0;
+    size_t bytes = 0;  // charged against the capacity, as FootprintOf
   };
   Stats stats() const;
 
@@ -69,18 +83,23 @@ class CachingInstrumentRepository : public InstrumentRepository {
   // Most recently read first. The map points into the list.
   using Recency = std::list<Entry>;
 
+  static size_t Footprint(const std::string& id, const std::string& encoded) {
+    return 2 * id.capacity() + encoded.capacity() + kBookkeepingBytes;
+  }
   void RememberLocked(const std::string& id, std::string encoded);
+  void ForgetLocked(Recency::iterator entry);
   // Whether remembering is on, and the generation a remembered answer must still match.
   std::pair<bool, uint64_t> Snapshot() const;
 
   InstrumentRepository& inner_;
-  const size_t capacity_;
+  const size_t capacity_bytes_;
   mutable std::mutex mu_;
   bool enabled_ = false;
   // Bumped by every Evict and SetEnabled: a read remembers its answer only if none happened
   // while it was in flight.
   uint64_t generation_ = 0;
   Recency recency_;
+  size_t bytes_ = 0;  // sum of Footprint over recency_
   absl::flat_hash_map<std::string, Recency::iterator> by_id_;
   std::atomic<uint64_t> hits_{0};
   std::atomic<uint64_t> misses_{0};

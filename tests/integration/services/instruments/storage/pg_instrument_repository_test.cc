@@ -330,7 +330,7 @@ TEST_F(PgRepositoryTest, InstrumentWithoutAddressKeepsItAbsent) {
 class PgInstrumentCacheTest : public PgRepositoryTest {
  protected:
   PgInstrumentCacheTest()
-      : cache_(instruments_, 100),
+      : cache_(instruments_, 1 << 20),
         listener_(pi::testing::TestDatabaseUrl(),
                   {{"instruments_changed", [this](const std::string& id) { cache_.Evict(id); }}},
                   [this](bool enabled) { cache_.SetEnabled(enabled); }) {}

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 
@@ -81,9 +82,13 @@ Instrument Named(const std::string& id, const std::string& holder) {
   return i;
 }
 
+// Room for two instruments like Named()'s (one of them renamed), not three.
+size_t OneEntry() { return CachingInstrumentRepository::FootprintOf(Named("PIa", "Amy")); }
+size_t TwoEntries() { return 2 * OneEntry() + 64; }
+
 class InstrumentCacheTest : public ::testing::Test {
  protected:
-  InstrumentCacheTest() : cache_(repository_, 2) {
+  InstrumentCacheTest() : cache_(repository_, TwoEntries()) {
     for (const char* id : {"PIa", "PIb", "PIc"}) repository_.rows[id] = Named(id, "Amy");
   }
 
@@ -179,6 +184,26 @@ TEST_F(InstrumentCacheTest, TheLeastRecentlyReadGoesFirstWhenFull) {
   EXPECT_EQ(repository_.finds, finds);
   ASSERT_TRUE(Find("PIb").ok());
   EXPECT_EQ(repository_.finds, finds + 1);
+}
+
+TEST_F(InstrumentCacheTest, ItsMemoryNotItsEntriesIsBounded) {
+  cache_.SetEnabled(true);
+  // One instrument with the most tags a request may carry outweighs many small ones.
+  Instrument tagged = Named("PIc", "Amy");
+  for (int i = 0; i < 50; ++i) tagged.tags[absl::StrCat("key", i)] = std::string(500, 'v');
+  ASSERT_GT(CachingInstrumentRepository::FootprintOf(tagged), TwoEntries());
+  repository_.rows["PIc"] = tagged;
+  ASSERT_TRUE(Find("PIa").ok());
+  ASSERT_TRUE(Find("PIc").ok());
+  EXPECT_EQ(cache_.stats().entries, 1u) << "larger than the whole cache: not kept";
+  EXPECT_LE(cache_.stats().bytes, TwoEntries());
+  ASSERT_TRUE(Find("PIc").ok());
+  EXPECT_EQ(repository_.finds, 3);
+
+  ASSERT_TRUE(Find("PIb").ok());
+  EXPECT_EQ(cache_.stats().bytes, 2 * OneEntry());
+  cache_.Evict("PIa");
+  EXPECT_EQ(cache_.stats().bytes, OneEntry()) << "an eviction gives its bytes back";
 }
 
 TEST_F(InstrumentCacheTest, AReadInFlightDuringAnEvictionIsNotRemembered) {
