@@ -1,16 +1,60 @@
 #include "gateway/core/json_reader.h"
 
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace pi::gateway::core {
 
+namespace {
+
+// A key worth repeating back to the caller: a short name starting with a letter, so nothing
+// that needs escaping or could be data (a card number sent as a key is not echoed).
+bool IsPlainKey(const std::string& key) {
+  if (key.empty() || key.size() > 40 || !absl::ascii_isalpha(static_cast<unsigned char>(key[0]))) {
+    return false;
+  }
+  for (char c : key) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<nlohmann::json> ParseJsonObject(absl::string_view body) {
-  nlohmann::json parsed = nlohmann::json::parse(body.begin(), body.end(), nullptr,
+  // The keys seen so far in each object being parsed, innermost last.
+  std::vector<std::set<std::string>> keys_by_object;
+  std::optional<std::string> repeated;
+  nlohmann::json::parser_callback_t track_keys = [&](int, nlohmann::json::parse_event_t event,
+                                                     nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      keys_by_object.emplace_back();
+    } else if (event == Event::object_end) {
+      keys_by_object.pop_back();
+    } else if (event == Event::key && !repeated && !keys_by_object.empty() &&
+               !keys_by_object.back().insert(parsed.get<std::string>()).second) {
+      repeated = parsed.get<std::string>();
+    }
+    return true;
+  };
+  nlohmann::json parsed = nlohmann::json::parse(body.begin(), body.end(), track_keys,
                                                 /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return absl::InvalidArgumentError("the body is not valid JSON");
   if (!parsed.is_object()) return absl::InvalidArgumentError("the body must be a JSON object");
+  // RFC 8259 leaves the meaning of a repeated name open; parsers differ on which one wins, so a
+  // vault refuses the ambiguity instead of picking (RFC 7493, I-JSON, forbids it).
+  if (repeated) {
+    return absl::InvalidArgumentError(
+        IsPlainKey(*repeated) ? absl::StrCat("the body repeats the key \"", *repeated, "\"")
+                              : "the body repeats a key within one object");
+  }
   return parsed;
 }
 

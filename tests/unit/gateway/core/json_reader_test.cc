@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -77,6 +78,32 @@ TEST(ParseJsonObjectTest, RejectsValidJsonThatIsNotAnObject) {
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << body;
     EXPECT_EQ(parsed.status().message(), "the body must be a JSON object") << body;
   }
+}
+
+TEST(ParseJsonObjectTest, RejectsARepeatedKeyAtAnyDepth) {
+  const std::pair<const char*, const char*> kCases[] = {
+      {R"({"number": "4111111111111111", "number": "4242424242424242"})",
+       R"(the body repeats the key "number")"},
+      {R"({"address": {"line1": "a", "city": "b", "line1": "c"}})",
+       R"(the body repeats the key "line1")"},
+      {R"({"tags": [{"k": 1}, {"k": 2, "k": 3}]})", R"(the body repeats the key "k")"},
+      // Not echoed: it could be data.
+      {R"({"4111111111111111": 1, "4111111111111111": 2})",
+       "the body repeats a key within one object"},
+  };
+  for (const auto& [body, message] : kCases) {
+    absl::StatusOr<nlohmann::json> parsed = ParseJsonObject(body);
+    ASSERT_FALSE(parsed.ok()) << body;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << body;
+    EXPECT_EQ(parsed.status().message(), message) << body;
+  }
+}
+
+TEST(ParseJsonObjectTest, TheSameKeyInDifferentObjectsIsNotARepeat) {
+  absl::StatusOr<nlohmann::json> parsed = ParseJsonObject(
+      R"({"name": "a", "address": {"name": "b"}, "list": [{"name": 1}, {"name": 2}]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->at("address").at("name"), "b");
 }
 
 TEST(ParseJsonObjectTest, ReadsOnlyTheGivenView) {
