@@ -83,6 +83,49 @@ class PgRepositoryTest : public ::testing::Test {
     return record;
   }
 
+  // Card() with every BIN and verifier field set.
+  InstrumentRecord EnrichedCard(const std::string& id) {
+    InstrumentRecord record = Card(id);
+    domain::MaskedCard& card = *record.instrument.card;
+    card.card_type = domain::CardType::kHsaFsa;
+    card.issuer_country = "GBR";
+    card.issuer_name = "Sandbox Mastercard Issuer";
+    card.security_code_check = domain::SecurityCodeCheck::kUnmatched;
+    card.address_check = domain::AddressCheck::kPostalCodeMatch;
+    card.account_updater_enabled = true;
+    card.brand = domain::CardBrand::kVpay;
+    return record;
+  }
+
+  // Card() made another kind of instrument: `type`, and no card.
+  InstrumentRecord NotACard(const std::string& id, domain::InstrumentType type) {
+    InstrumentRecord record = Card(id);
+    record.instrument.type = type;
+    record.instrument.card.reset();
+    return record;
+  }
+
+  InstrumentRecord CanadianBankAccount(const std::string& id) {
+    InstrumentRecord record = NotACard(id, domain::InstrumentType::kBankAccount);
+    Instrument& i = record.instrument;
+    i.currency = "CAD";
+    i.bank_account = domain::MaskedBankAccount{.masked_account_number = "XXX4567",
+                                               .last_four = "4567",
+                                               .institution_number = "001",
+                                               .transit_number = "12345",
+                                               .account_type = domain::BankAccountType::kSavings,
+                                               .country = "CAN",
+                                               .validation_check =
+                                                   domain::BankValidationCheck::kNotAttempted};
+    return record;
+  }
+
+  InstrumentRecord ApplePay(const std::string& id) {
+    InstrumentRecord record = NotACard(id, domain::InstrumentType::kApplePay);
+    record.instrument.wallet = domain::WalletDetails{"", "IDmerchant"};
+    return record;
+  }
+
   absl::Status Insert(InstrumentRecord record) {
     std::promise<absl::Status> done;
     instruments_.Insert(std::move(record), [&](absl::Status s) { done.set_value(std::move(s)); });
@@ -113,15 +156,7 @@ TEST_F(PgRepositoryTest, InsertedInstrumentReadsBackUnchanged) {
 }
 
 TEST_F(PgRepositoryTest, EnrichedCardReadsBackUnchanged) {
-  InstrumentRecord record = Card(UniqueId("PI"));
-  domain::MaskedCard& card = *record.instrument.card;
-  card.card_type = domain::CardType::kHsaFsa;
-  card.issuer_country = "GBR";
-  card.issuer_name = "Sandbox Mastercard Issuer";
-  card.security_code_check = domain::SecurityCodeCheck::kUnmatched;
-  card.address_check = domain::AddressCheck::kPostalCodeMatch;
-  card.account_updater_enabled = true;
-  card.brand = domain::CardBrand::kVpay;
+  InstrumentRecord record = EnrichedCard(UniqueId("PI"));
   Instrument expected = record.instrument;
   ASSERT_TRUE(Insert(std::move(record)).ok());
   absl::StatusOr<Instrument> found = Find(application_id_, expected.id);
@@ -130,20 +165,8 @@ TEST_F(PgRepositoryTest, EnrichedCardReadsBackUnchanged) {
 }
 
 TEST_F(PgRepositoryTest, BankAccountReadsBackUnchanged) {
-  InstrumentRecord record = Card(UniqueId("PI"));
-  Instrument& i = record.instrument;
-  i.type = domain::InstrumentType::kBankAccount;
-  i.card.reset();
-  i.currency = "CAD";
-  i.bank_account = domain::MaskedBankAccount{.masked_account_number = "XXX4567",
-                                             .last_four = "4567",
-                                             .institution_number = "001",
-                                             .transit_number = "12345",
-                                             .account_type = domain::BankAccountType::kSavings,
-                                             .country = "CAN",
-                                             .validation_check =
-                                                 domain::BankValidationCheck::kNotAttempted};
-  Instrument expected = i;
+  InstrumentRecord record = CanadianBankAccount(UniqueId("PI"));
+  Instrument expected = record.instrument;
   ASSERT_TRUE(Insert(std::move(record)).ok());
   absl::StatusOr<Instrument> found = Find(application_id_, expected.id);
   ASSERT_TRUE(found.ok()) << found.status();
@@ -151,12 +174,8 @@ TEST_F(PgRepositoryTest, BankAccountReadsBackUnchanged) {
 }
 
 TEST_F(PgRepositoryTest, WalletReadsBackUnchanged) {
-  InstrumentRecord record = Card(UniqueId("PI"));
-  Instrument& i = record.instrument;
-  i.type = domain::InstrumentType::kApplePay;
-  i.card.reset();
-  i.wallet = domain::WalletDetails{"", "IDmerchant"};
-  Instrument expected = i;
+  InstrumentRecord record = ApplePay(UniqueId("PI"));
+  Instrument expected = record.instrument;
   ASSERT_TRUE(Insert(std::move(record)).ok());
   absl::StatusOr<Instrument> found = Find(application_id_, expected.id);
   ASSERT_TRUE(found.ok()) << found.status();
@@ -403,39 +422,12 @@ TEST_F(PgInstrumentCacheTest, ADeleteCommittedElsewhereReachesTheCache) {
 TEST_F(PgInstrumentCacheTest, AnInsertedInstrumentIsRememberedAsTheDatabaseReadsItBack) {
   std::vector<InstrumentRecord> records;
   records.push_back(Card(UniqueId("PI")));
-  {
-    InstrumentRecord enriched = Card(UniqueId("PI"));
-    domain::MaskedCard& card = *enriched.instrument.card;
-    card.card_type = domain::CardType::kHsaFsa;
-    card.issuer_country = "GBR";
-    card.issuer_name = "Sandbox Mastercard Issuer";
-    card.security_code_check = domain::SecurityCodeCheck::kMatched;
-    card.address_check = domain::AddressCheck::kPostalCodeMatch;
-    card.network_token_enabled = true;
-    enriched.instrument.tags.clear();
-    enriched.instrument.address.reset();
-    enriched.instrument.created_from_token = true;
-    records.push_back(std::move(enriched));
-  }
-  {
-    InstrumentRecord bank = Card(UniqueId("PI"));
-    Instrument& i = bank.instrument;
-    i.type = domain::InstrumentType::kBankAccount;
-    i.card.reset();
-    i.bank_account = domain::MaskedBankAccount{.masked_account_number = "XXXXX6789",
-                                               .last_four = "6789",
-                                               .routing_number = "021000021",
-                                               .account_type = domain::BankAccountType::kChecking,
-                                               .country = "USA"};
-    records.push_back(std::move(bank));
-  }
-  {
-    InstrumentRecord wallet = Card(UniqueId("PI"));
-    wallet.instrument.type = domain::InstrumentType::kToken;
-    wallet.instrument.card.reset();
-    wallet.instrument.wallet = domain::WalletDetails{"PLAID", "IDmerchant"};
-    records.push_back(std::move(wallet));
-  }
+  records.push_back(EnrichedCard(UniqueId("PI")));
+  records.back().instrument.tags.clear();
+  records.back().instrument.address.reset();
+  records.back().instrument.created_from_token = true;
+  records.push_back(CanadianBankAccount(UniqueId("PI")));
+  records.push_back(ApplePay(UniqueId("PI")));
   for (InstrumentRecord& record : records) {
     // A clock's nanoseconds, which the database does not keep.
     record.instrument.create_time = absl::FromUnixNanos(1700000000123456789);
