@@ -51,8 +51,10 @@ void CachingInstrumentRepository::Find(std::string application_id, std::string i
 }
 
 void CachingInstrumentRepository::Insert(InstrumentRecord record, InsertDone done) {
-  auto [enabled, generation] = Snapshot();
-  if (!enabled) return inner_.Insert(std::move(record), std::move(done));
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  std::pair<bool, uint64_t> snapshot = Snapshot();
+  if (!snapshot.first) return inner_.Insert(std::move(record), std::move(done));
+  uint64_t generation = snapshot.second;
   // Encoded before the record moves on; the times as the database keeps them.
   Instrument& written = record.instrument;
   written.create_time = absl::FromUnixMicros(absl::ToUnixMicros(written.create_time));
