@@ -80,7 +80,7 @@ class CachingInstrumentRepository : public InstrumentRepository {
     std::string id;
     std::string encoded;  // EncodeInstrument
   };
-  // Most recently read first. The map points into the list.
+  // Most recently used (read or inserted) first. The map points into the list.
   using Recency = std::list<Entry>;
 
   static size_t Footprint(const std::string& id, const std::string& encoded) {
@@ -95,8 +95,8 @@ class CachingInstrumentRepository : public InstrumentRepository {
   const size_t capacity_bytes_;
   mutable std::mutex mu_;
   bool enabled_ = false;
-  // Bumped by every Evict and SetEnabled: a read remembers its answer only if none happened
-  // while it was in flight.
+  // Bumped by every Evict and SetEnabled: a read or insert remembers its instrument only if none
+  // happened while it was in flight.
   uint64_t generation_ = 0;
   Recency recency_;
   size_t bytes_ = 0;  // sum of Footprint over recency_
