@@ -21,7 +21,8 @@ struct ShapeError {
   std::string message;
 };
 
-// Parses `body` as a JSON object. INVALID_ARGUMENT with a short reason when it is not one.
+// Parses `body` as a JSON object. INVALID_ARGUMENT with a short reason when it is not one, or
+// when any object in it repeats a key (which copy would win is parser-dependent).
 absl::StatusOr<nlohmann::json> ParseJsonObject(absl::string_view body);
 
 // True when a request's Content-Type value is absent or names JSON (application/json, any
